@@ -1,0 +1,112 @@
+"""The `lamplighter` command: `lamplighter gather` fills this week's draft from the sources.
+
+Exit status: 0 when a draft was produced (even if some sources failed: the report says
+which), 1 when nothing could be gathered (and nothing is written), 2 for bad usage or
+settings (the message names what to fix; nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, timedelta, timezone
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import curate, issues, report, settings
+from .errors import SettingsError
+from .gather import gather
+from .weeks import Window, midnight, parse_week, week_of, week_window
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    console = Console(stderr=True)
+    try:
+        return args.command(args, console)
+    except SettingsError as error:
+        console.print(f"[bold red]Settings error:[/] {error}", highlight=False)
+        return 2
+    except ValueError as error:
+        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lamplighter", description="Gather, curate and publish a weekly newsletter.")
+    commands = parser.add_subparsers(title="commands", required=True)
+    gather_parser = commands.add_parser("gather", help="gather this week's items into its draft",
+                                        description="Gather the sources into the week's draft in content/issues/.")
+    gather_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    gather_parser.add_argument("--week", type=_week, help="ISO week YYYY-Www (default: the current week)")
+    gather_parser.add_argument("--since", type=_day, help="first day items may date from (default: the week's Monday)")
+    gather_parser.add_argument("--until", type=_day, help="last day items may date from (default: the week's Sunday)")
+    gather_parser.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
+    gather_parser.add_argument("--json", action="store_true", help="print the result as one JSON object on stdout")
+    gather_parser.set_defaults(command=cmd_gather)
+    return parser
+
+
+def _week(text: str) -> str:
+    try:
+        return parse_week(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def cmd_gather(args: argparse.Namespace, console: Console) -> int:
+    config = settings.load(args.settings)
+    today = datetime.now(timezone.utc).date()
+    week = args.week or week_of(today)
+    window = week_window(week)
+    window = Window(midnight(args.since) if args.since else window.since,
+                    midnight(args.until + timedelta(days=1)) if args.until else window.until)
+    if window.since >= window.until:
+        raise ValueError("--since must be on or before --until")
+    if not config.sources:
+        raise SettingsError(f"LAMPLIGHTER_SOURCES in {args.settings} is empty: there is nothing to gather")
+
+    with _progress(console, len(config.sources)) as advance:
+        gathering = gather(config, window, on_done=advance)
+    candidates = curate.rank(gathering.items, window)
+    update = None
+    if candidates:
+        update = issues.update(config.content_path, week, candidates, today=today, write=not args.dry_run)
+    report.print_summary(console, gathering.reports, update)
+    if args.json:
+        print(report.as_json(week, gathering.reports, candidates, update))
+    if not candidates:
+        console.print(f"Nothing was gathered for {week} ({window.since:%Y-%m-%d} to "
+                      f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")
+        return 1
+    return 0
+
+
+class _progress:
+    """A progress bar on a terminal, nothing elsewhere (CI logs, pipes)."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self.bar = Progress(TextColumn("Gathering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("{task.description}"), console=console, transient=True,
+                            disable=not console.is_terminal)
+        self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self):
+        self.bar.start()
+        return lambda done: self.bar.update(self.task, advance=1, description=done.name)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The weekly draft: a Markdown file the editor owns, which gathering only ever adds to.
+
+Each gathered item is one top-level list item whose first line holds `[title](url)`;
+the editor's note goes in the item's indented lines below it. Merging never rewrites a
+line the editor has: it finds the keys already present and inserts only new items,
+after the last item of their section (or in a new section, placed in `KINDS` order).
+Items the editor deleted are remembered in the record beside the draft, so they stay out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .items import KINDS, Item, item_key
+from .text import markdown_text, markdown_url, shorten
+from .weeks import week_days, week_label
+
+SECTION_TITLES = {
+    "paper": "Papers", "code": "Code", "model": "Models", "release": "Releases",
+    "article": "Articles", "video": "Videos", "discussion": "Discussions",
+}
+SUMMARY_LIMIT = 300
+
+HEADER_COMMENT = """\
+<!-- lamplighter: how to edit this draft (this comment never reaches the site)
+  - Each link is one list item: its first line holds [title](url), then a short description.
+  - Write your note for an item under it, after a blank line, indented by four spaces.
+  - Delete an item's list item to drop it: gathering again will not bring it back.
+  - Everything else you write (an introduction here, a closing at the end) is yours;
+    gathering again only adds new items and never changes a line you wrote.
+  - To publish, change "Status: draft" to "Status: published".
+-->"""
+
+_ITEM_START = re.compile(r"^[-*+][ \t]")
+_LINK = re.compile(r"\[(?:\\.|[^\]\\])*\]\(\s*<?([^)\s>]+)")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_METADATA = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    key: str
+    start: int  # first line
+    end: int  # one past the last non-blank line
+    section: str | None  # the heading above it, lower-cased
+
+
+@dataclass(frozen=True)
+class Draft:
+    lines: list[str]
+    metadata: dict[str, str]
+    items: list[DraftItem]
+    headings: dict[str, int]  # `##` heading text, lower-cased -> line index
+
+    @property
+    def keys(self) -> set[str]:
+        return {item.key for item in self.items}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.metadata.get("status", "").lower() == "draft"
+
+
+def parse(text: str) -> Draft:
+    lines = text.splitlines()
+    metadata: dict[str, str] = {}
+    body = 0
+    for body, line in enumerate(lines):
+        match = _METADATA.match(line)
+        if not match:
+            break
+        metadata[match[1].lower()] = match[2].strip()
+    else:
+        body = len(lines)
+    items: list[DraftItem] = []
+    headings: dict[str, int] = {}
+    section: str | None = None
+    current: tuple[str, int, str | None] | None = None  # key, start, section
+    last_text = previous = body - 1
+    in_fence = False
+
+    def close() -> None:
+        if current:
+            items.append(DraftItem(current[0], current[1], last_text + 1, current[2]))
+
+    for index in range(body, len(lines)):
+        line = lines[index]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        starts_block = not in_fence and line.strip() and not line[0].isspace()
+        # A line at column 0 ends the item, unless it continues the item's paragraph lazily.
+        if current and starts_block and (previous != last_text or _ITEM_START.match(line) or _HEADING.match(line)):
+            close()
+            current = None
+        heading = _HEADING.match(line) if starts_block else None
+        if heading:
+            section = heading[2].lower()
+            if len(heading[1]) == 2:
+                headings.setdefault(section, index)
+        elif starts_block and _ITEM_START.match(line) and (link := _LINK.search(line)):
+            current = (item_key(link[1]), index, section)
+        if line.strip():
+            last_text = index
+        previous = index
+    close()
+    return Draft(lines, metadata, items, headings)
+
+
+def render_item(item: Item) -> list[str]:
+    """An item as the editor first sees it: the link and its source, then a short description."""
+    lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {markdown_text(item.source)}"]
+    about = item.summary
+    if item.authors and item.kind == "paper":
+        names = ", ".join(item.authors[:3]) + (" et al." if len(item.authors) > 3 else "")
+        about = f"{names.rstrip('.')}. {about}" if about else names
+    if about:
+        lines.append("    " + markdown_text(shorten(about, SUMMARY_LIMIT)))
+    return lines
+
+
+def new_draft(week: str, number: int) -> str:
+    """The skeleton of a week's draft: its metadata and the editing guide, no items yet."""
+    sunday = week_days(week)[1]
+    label = week_label(week)
+    return (
+        f"Title: Issue {number}: {label}\n"
+        f"Date: {sunday.isoformat()}\n"
+        "Status: draft\n"
+        f"Issue: {number}\n"
+        f"Week: {week}\n"
+        f"Summary: Papers, code and models from the week of {label}.\n"
+        f"\n{HEADER_COMMENT}\n"
+    )
+
+
+def merge(text: str, items: Iterable[Item]) -> str:
+    """The draft with the new items added where they belong; every existing line is kept as it is."""
+    draft = parse(text)
+    by_kind: dict[str, list[Item]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind if item.kind in SECTION_TITLES else "article", []).append(item)
+    inserts: dict[int, list[str]] = {}
+    for kind in KINDS:
+        if kind in by_kind:
+            position, block = _placement(draft, kind, by_kind[kind])
+            inserts.setdefault(position, []).extend(block)
+    lines = list(draft.lines)
+    for position in sorted(inserts, reverse=True):
+        block = inserts[position]
+        if position < len(lines) and lines[position].strip():
+            block = [*block, ""]
+        lines[position:position] = block
+    return "\n".join(lines) + "\n"
+
+
+def _placement(draft: Draft, kind: str, items: Sequence[Item]) -> tuple[int, list[str]]:
+    entries = [line for item in items for line in ["", *render_item(item)]]
+    title = SECTION_TITLES[kind]
+    if title.lower() in draft.headings:
+        return _section_end(draft, title.lower()), entries
+    block = ["", f"## {title}", *entries]
+    later = [draft.headings[SECTION_TITLES[k].lower()] for k in KINDS[KINDS.index(kind) + 1:]
+             if SECTION_TITLES[k].lower() in draft.headings]
+    if later:
+        return min(later), [*block[1:], ""]
+    earlier = [SECTION_TITLES[k].lower() for k in KINDS[: KINDS.index(kind)] if SECTION_TITLES[k].lower() in draft.headings]
+    if earlier:
+        return max(_section_end(draft, section) for section in earlier), block
+    return _trimmed_end(draft.lines), block
+
+
+def _section_end(draft: Draft, section: str) -> int:
+    """Where a section's new items go: after its last item, or right under its heading."""
+    ends = [item.end for item in draft.items if item.section == section]
+    return max(ends) if ends else draft.headings[section] + 1
+
+
+def _trimmed_end(lines: list[str]) -> int:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step, so an interrupted run never leaves half a draft."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,65 @@
+"""A week's issue on disk: `content/issues/YYYY-Www.md`, its record, and its running number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import draft
+from .curate import Candidate
+from .items import Item
+from .record import Record
+
+ISSUES_DIR = "issues"
+
+
+@dataclass
+class DraftUpdate:
+    path: Path
+    written: bool = False
+    published: bool = False  # the week's issue is already out: nothing is changed
+    added: list[Item] = field(default_factory=list)
+    selected: set[str] = field(default_factory=set)  # keys in the draft after the update
+    dropped: set[str] = field(default_factory=set)  # keys the editor deleted
+
+
+def draft_path(content_path: Path, week: str) -> Path:
+    return content_path / ISSUES_DIR / f"{week}.md"
+
+
+def next_issue_number(issues_dir: Path, week: str) -> int:
+    """One more than the highest `Issue:` among the other weeks' files."""
+    numbers = [0]
+    for path in issues_dir.glob("*.md"):
+        if path.stem != week:
+            value = draft.parse(path.read_text(encoding="utf-8")).metadata.get("issue", "")
+            if value.isdigit():
+                numbers.append(int(value))
+    return max(numbers) + 1
+
+
+def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, today: date, write: bool) -> DraftUpdate:
+    """Add the new candidates to the week's draft, keeping everything the editor did to it."""
+    path = draft_path(content_path, week)
+    result = DraftUpdate(path)
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = draft.new_draft(week, next_issue_number(path.parent, week))
+    current = draft.parse(text)
+    if not current.is_draft:
+        result.published = True
+        return result
+    record = Record.beside(path)
+    result.dropped = set(record.offered) - current.keys
+    result.added = [c.item for c in candidates if c.item.key not in current.keys | result.dropped]
+    result.selected = current.keys | {item.key for item in result.added}
+    if write:
+        draft.write_atomically(path, draft.merge(text, result.added))
+        for item in result.added:
+            record.offer(item, today)
+        record.save()  # after the draft: a crash between the two can only forget a drop, never lose an item
+        result.written = True
+    return result

@@ -1,0 +1,72 @@
+"""What a gather tells the editor: a table on stderr, or one JSON object on stdout."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from rich.console import Console
+from rich.table import Table
+
+from .curate import Candidate
+from .gather import SourceReport
+from .issues import DraftUpdate
+
+STATUS_STYLE = {"ok": "green", "error": "bold red"}
+
+
+def table(reports: Sequence[SourceReport]) -> Table:
+    grid = Table(title="Sources", title_justify="left")
+    for column, justify in (("source", "left"), ("status", "left"), ("items", "right"),
+                            ("seconds", "right"), ("reason", "left")):
+        grid.add_column(column, justify=justify)
+    for report in reports:
+        grid.add_row(
+            report.name,
+            f"[{STATUS_STYLE.get(report.status, '')}]{report.status}[/]",
+            str(report.items),
+            f"{report.seconds:.2f}",
+            report.error or report.note,
+        )
+    return grid
+
+
+def print_summary(console: Console, reports: Sequence[SourceReport], update: DraftUpdate | None) -> None:
+    console.print(table(reports))
+    failed = [r.name for r in reports if r.status == "error"]
+    if failed:
+        console.print(f"[bold red]{len(failed)} source(s) failed:[/] {', '.join(failed)}")
+    if update is None:
+        return
+    if update.published:
+        console.print(f"{update.path} is already published; it was left as it is.")
+    elif update.written:
+        console.print(f"Wrote {update.path}: {len(update.added)} new item(s), {len(update.selected)} in the draft, "
+                      f"{len(update.dropped)} dropped by the editor.")
+    else:
+        console.print(f"Dry run: {len(update.added)} new item(s) would be added to {update.path}.")
+
+
+def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Candidate],
+            update: DraftUpdate | None) -> str:
+    selected = update.selected if update else set()
+    document = {
+        "week": week,
+        "draft": str(update.path) if update and update.written else None,
+        "sources": [{key: value for key, value in asdict(r).items() if key != "note"} for r in reports],
+        "candidates": [
+            {
+                "id": c.item.key,
+                "url": c.item.url,
+                "title": c.item.title,
+                "source": c.item.source,
+                "kind": c.item.kind,
+                "published": c.item.published.isoformat() if c.item.published else None,
+                "score": c.score,
+                "selected": c.item.key in selected,
+            }
+            for c in candidates
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)

@@ -1,0 +1,122 @@
+"""Lamplighter's settings, read once from the Pelican settings file and checked there.
+
+Every `LAMPLIGHTER_*` name lives in `pelicanconf.py` beside Pelican's own settings, so a
+fork configures one file. Errors name the setting, and the source, that needs fixing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+DEFAULTS: dict[str, Any] = {
+    "LAMPLIGHTER_SOURCES": [],
+    "LAMPLIGHTER_CACHE_DIR": "cache/lamplighter",
+    "LAMPLIGHTER_TIMEOUT": 20,
+    "LAMPLIGHTER_MAX_BYTES": 10 * 1024 * 1024,
+}
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One entry of LAMPLIGHTER_SOURCES, checked against its type's keys."""
+
+    name: str
+    type: str
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    content_path: Path
+    sources: tuple[SourceConfig, ...]
+    cache_dir: Path
+    timeout: float
+    max_bytes: int
+
+
+def load(path: str | Path) -> Settings:
+    """Read a Pelican settings file the way `pelican -s` does, then check Lamplighter's part of it."""
+    path = Path(path)
+    if not path.is_file():
+        raise SettingsError(f"settings file {path} not found")
+    from pelican.settings import read_settings
+
+    try:
+        pelican_settings = read_settings(str(path))
+    except Exception as error:  # a settings file is Python: anything can go wrong in it
+        raise SettingsError(f"cannot read {path}: {error}") from error
+    return from_pelican(pelican_settings, base=path.resolve().parent)
+
+
+def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings:
+    """Lamplighter's settings out of Pelican's; relative paths are relative to the settings file."""
+    value = {name: pelican_settings.get(name, default) for name, default in DEFAULTS.items()}
+    return Settings(
+        content_path=Path(pelican_settings["PATH"]),
+        sources=_sources(value["LAMPLIGHTER_SOURCES"]),
+        cache_dir=base / value["LAMPLIGHTER_CACHE_DIR"],
+        timeout=_positive("LAMPLIGHTER_TIMEOUT", value["LAMPLIGHTER_TIMEOUT"]),
+        max_bytes=int(_positive("LAMPLIGHTER_MAX_BYTES", value["LAMPLIGHTER_MAX_BYTES"])),
+    )
+
+
+def _positive(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise SettingsError(f"{name} must be a positive number, not {value!r}")
+    return value
+
+
+def _sources(raw: Any) -> tuple[SourceConfig, ...]:
+    if not isinstance(raw, (list, tuple)):
+        raise SettingsError("LAMPLIGHTER_SOURCES must be a list of dicts, one per source")
+    configs = tuple(_source(index, entry) for index, entry in enumerate(raw))
+    seen: set[str] = set()
+    for config in configs:
+        if config.name in seen:
+            raise SettingsError(f"LAMPLIGHTER_SOURCES: two sources are named {config.name!r}; names must differ")
+        seen.add(config.name)
+    return configs
+
+
+def _source(index: int, entry: Any) -> SourceConfig:
+    from .sources import SOURCE_TYPES
+
+    where = f"LAMPLIGHTER_SOURCES[{index}]"
+    if not isinstance(entry, Mapping):
+        raise SettingsError(f"{where} must be a dict with 'name' and 'type', not {entry!r}")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SettingsError(f"{where} needs a 'name' (the text readers see as the source)")
+    where = f"{where} {name!r}"
+    kind = entry.get("type")
+    if kind not in SOURCE_TYPES:
+        known = ", ".join(sorted(SOURCE_TYPES))
+        raise SettingsError(f"{where}: unknown type {kind!r}; the types are: {known}")
+    module = SOURCE_TYPES[kind]
+    options = {key: value for key, value in entry.items() if key not in ("name", "type")}
+    for key, expected in module.REQUIRED.items():
+        if key not in options:
+            raise SettingsError(f"{where}: type {kind!r} needs the key {key!r}")
+    allowed = {**module.REQUIRED, **module.OPTIONAL}
+    for key, value in options.items():
+        if key not in allowed:
+            raise SettingsError(f"{where}: unknown key {key!r} for type {kind!r}; its keys are: {', '.join(allowed)}")
+        if not isinstance(value, allowed[key]) or isinstance(value, bool) and allowed[key] is not bool:
+            raise SettingsError(f"{where}: {key!r} must be {_type_name(allowed[key])}, not {value!r}")
+    try:
+        module.check(options)
+    except ValueError as error:
+        raise SettingsError(f"{where}: {error}") from None
+    return SourceConfig(name=name.strip(), type=kind, options=options)
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a whole number", float: "a number", list: "a list", bool: "true or false"}
+    if isinstance(expected, tuple):
+        return " or ".join(names.get(t, t.__name__) for t in expected)
+    return names.get(expected, expected.__name__)

@@ -1,0 +1,50 @@
+"""The Pelican side: what the theme needs from an issue beyond what Pelican reads.
+
+Receivers are module-level functions, so the signals keep them alive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.urlwrappers import Category
+
+from . import draft
+
+# The editing guide in a draft is for the editor only: it never reaches a page or a feed.
+_EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
+
+
+def register() -> None:
+    signals.content_object_init.connect(describe_issue)
+    signals.article_generator_finalized.connect(link_neighbours)
+
+
+def link_neighbours(generator: object) -> None:
+    """Give each issue its older and newer neighbour once, rather than searching in every template."""
+    issues = sorted(generator.articles, key=lambda article: article.date)
+    for older, newer in zip(issues, issues[1:]):
+        older.newer_issue, newer.older_issue = newer, older
+
+
+def describe_issue(content: object) -> None:
+    """Drop the editing guide, and count the issue's items per section for the templates."""
+    if not isinstance(content, Article):
+        return
+    if not hasattr(content, "category"):
+        # Pelican assigns categories only when it writes category pages, which issues do
+        # without, yet its draft writer reads `draft.category`: give issues their folder's.
+        content.category = Category("issues", content.settings)
+    content._content = _EDITING_GUIDE.sub("", content._content or "")
+    source = Path(content.source_path)
+    if source.suffix.lower() not in (".md", ".markdown"):
+        return
+    parsed = draft.parse(source.read_text(encoding="utf-8"))
+    titles = {index: parsed.lines[index].lstrip("#").strip() for index in parsed.headings.values()}
+    counts = Counter(item.section for item in parsed.items)
+    content.item_count = len(parsed.items)
+    content.sections = [(title, counts[title.lower()]) for _, title in sorted(titles.items()) if counts[title.lower()]]
