@@ -43,7 +43,16 @@ def shorten(text: str, limit: int) -> str:
 def markdown_text(text: str) -> str:
     """Plain text made safe to write into a Markdown line: it renders as the same text, nothing more."""
     escaped = _ENTITY_LIKE.sub("&amp;", text).translate(_INLINE)
-    return _LINE_START.sub(lambda m: "\\" + m[0] if m[0] not in "=:|~" else f"&#{ord(m[0])};", escaped)
+    return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    mark = match[0]
+    if mark[0].isdigit():
+        return f"{mark[:-1]}\\{mark[-1]}"  # "1\." is text, "1." starts a list
+    if mark in "=:|~":
+        return f"&#{ord(mark)};"  # no backslash escape exists for these
+    return f"\\{mark}"
 
 
 def markdown_url(url: str) -> str:

@@ -44,7 +44,7 @@ def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
         response_headers={"content-location": response.url if fetched_over_http else "",
                           "content-type": response.headers.get("content-type", "")},
     )
-    if not parsed.entries and (parsed.bozo or not parsed.version):
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom in the response"
         raise SourceError(f"not a feed: {plain_text(str(reason))[:120]}")
     # A local copy of a feed resolves its relative links like the original, from its self link.

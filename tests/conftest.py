@@ -1,0 +1,135 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1, and a site project in a temporary folder."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pelican keeps each settings file it loads in sys.modules under its bare name; one test's
+    `pelicanconf` must not be what the next test's `from pelicanconf import *` finds."""
+    for name in ("pelicanconf", "publishconf", "democonf"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FeedServer:
+    """Serves fixed answers by path, and remembers every request it was sent."""
+
+    base: str
+    routes: dict[str, Route | Callable[[BaseHTTPRequestHandler], None]]
+    requests: list[tuple[str, dict[str, str]]]
+
+    def add(self, path: str, body: bytes | str, *, status: int = 200, content_type: str = "application/xml",
+            headers: dict[str, str] | None = None) -> str:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(data, status, {"Content-Type": content_type, **(headers or {})})
+        return self.base + path
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    routes: dict = {}
+    seen: list = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            seen.append((self.path, dict(self.headers)))
+            route = routes.get(self.path)
+            if callable(route):
+                route(self)
+                return
+            route = route or Route(b"not found", 404, {"Content-Type": "text/plain"})
+            self.send_response(route.status)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield FeedServer(f"http://127.0.0.1:{server.server_port}", routes, seen)
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Project:
+    """A newsletter project in a temporary folder, using the repository's theme, plugin and settings."""
+
+    root: Path
+
+    @property
+    def issues(self) -> Path:
+        return self.root / "content" / "issues"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "pelicanconf.py"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def configure(self, sources: list[dict], extra: str = "") -> Path:
+        self.settings.write_text(
+            # Pelican loads this file as the module `pelicanconf`, so `from pelicanconf import *`
+            # would import itself: run the repository's settings by path instead.
+            f"exec(open({str(REPO / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+            "PATH = 'content'\nOUTPUT_PATH = 'output'\n"
+            f"THEME = {str(REPO / 'theme')!r}\n"
+            f"PLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n"
+            "LAMPLIGHTER_CACHE_DIR = 'cache'\n"
+            "LAMPLIGHTER_TIMEOUT = 5\n"
+            f"LAMPLIGHTER_SOURCES = {sources!r}\n" + extra,
+            encoding="utf-8",
+        )
+        return self.settings
+
+    def write_issue(self, week: str, text: str) -> Path:
+        path = self.issues / f"{week}.md"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def build(self, settings_file: str = "pelicanconf.py", **override: object) -> Path:
+        """A real Pelican build of the project, as `pelican -s SETTINGS` would run it."""
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        Pelican(read_settings(str(self.root / settings_file), override=override or None)).run()
+        return self.output
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    (tmp_path / "content" / "issues").mkdir(parents=True)
+    (tmp_path / "content" / "pages").mkdir()
+    made = Project(tmp_path)
+    made.configure([])
+    return made

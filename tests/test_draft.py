@@ -1,0 +1,184 @@
+"""The merge rule: gathering again keeps every word the editor wrote, keeps dropped items out, adds the new."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import markdown
+
+from feeds import atom
+from lamplighter import draft
+from lamplighter.cli import main
+from lamplighter.items import Item
+
+WEEK = "2026-W48"
+
+
+def at(day: int, hour: int = 12) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+
+
+def entry(slug: str, day: int, title: str | None = None) -> dict:
+    return {"title": title or f"Post {slug}", "link": f"https://blog.example/{slug}", "date": at(day),
+            "summary": f"About {slug}."}
+
+
+def gather(project, *extra: str) -> int:
+    return main(["gather", "-s", str(project.settings), "--week", WEEK, *extra])
+
+
+def serve(feed_server, project, entries: list[dict]) -> None:
+    feed_server.add("/feed.atom", atom(entries))
+    project.configure([{"name": "Blog", "type": "feed", "url": feed_server.url("/feed.atom")}])
+
+
+def test_first_gather_writes_a_draft_with_metadata_and_items(feed_server, project):
+    serve(feed_server, project, [entry("a", 23), entry("b", 24)])
+
+    assert gather(project) == 0
+
+    text = (project.issues / f"{WEEK}.md").read_text()
+    meta = draft.parse(text).metadata
+    assert meta["status"] == "draft"
+    assert meta["week"] == WEEK
+    assert meta["issue"] == "1"
+    assert meta["title"] == "Issue 1: 23–29 November 2026"
+    assert meta["date"] == "2026-11-29"
+    assert "- [Post a](https://blog.example/a) · Blog" in text
+    assert "## Articles" in text
+
+
+def test_issue_number_follows_the_archive(feed_server, project):
+    project.write_issue("2026-W46", "Title: Two\nDate: 2026-11-15\nStatus: published\nIssue: 7\n\nText.\n")
+    serve(feed_server, project, [entry("a", 23)])
+
+    gather(project)
+
+    assert draft.parse((project.issues / f"{WEEK}.md").read_text()).metadata["issue"] == "8"
+
+
+def test_editor_notes_intro_and_edits_survive_a_second_gather(feed_server, project):
+    serve(feed_server, project, [entry("a", 23), entry("b", 24)])
+    gather(project)
+    path = project.issues / f"{WEEK}.md"
+    text = path.read_text()
+    text = text.replace("Summary: Papers", "Summary: My own summary. Papers")
+    text = text.replace("-->\n", "-->\n\nMy introduction, *with emphasis*.\n", 1)
+    text = text.replace("    About a.\n", "    About a, as I rewrote it.\n\n    My note on a.\n\n        code in my note\n")
+    text += "\nThat's all for this week.\n"
+    path.write_text(text)
+
+    serve(feed_server, project, [entry("a", 23), entry("b", 24), entry("c", 25)])
+    assert gather(project) == 0
+
+    merged = path.read_text()
+    for line in text.splitlines():
+        assert line in merged.splitlines()
+    assert merged.splitlines()[-1] == "That's all for this week."
+    assert merged.count("https://blog.example/a") == 1
+    assert merged.index("https://blog.example/c") > merged.index("My note on a.")
+    assert merged.index("https://blog.example/c") < merged.index("That's all for this week.")
+
+
+def test_dropped_items_stay_dropped(feed_server, project):
+    serve(feed_server, project, [entry("a", 23), entry("b", 24)])
+    gather(project)
+    path = project.issues / f"{WEEK}.md"
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if "blog.example/b)" in line)
+    del lines[start:start + 2]
+    path.write_text("\n".join(lines) + "\n")
+
+    assert gather(project, "--json") == 0
+
+    assert "blog.example/b" not in path.read_text()
+    assert "blog.example/a" in path.read_text()
+
+
+def test_dropped_items_are_listed_as_not_selected(feed_server, project, capsys):
+    serve(feed_server, project, [entry("a", 23), entry("b", 24)])
+    gather(project)
+    path = project.issues / f"{WEEK}.md"
+    path.write_text(path.read_text().replace("- [Post b](https://blog.example/b) · Blog\n    About b.\n", ""))
+    capsys.readouterr()
+
+    gather(project, "--json", "--dry-run")
+
+    selected = {c["url"]: c["selected"] for c in json.loads(capsys.readouterr().out)["candidates"]}
+    assert selected == {"https://blog.example/a": True, "https://blog.example/b": False}
+
+
+def test_new_items_join_their_section_and_new_sections_keep_their_order(feed_server, project):
+    serve(feed_server, project, [entry("a", 23)])
+    gather(project)
+    feed_server.add("/papers.atom", atom([{"title": "A paper", "link": "https://arxiv.org/abs/2403.03206v2",
+                                          "date": at(24)}]))
+    feed_server.add("/code.atom", atom([{"title": "A repo", "link": "https://github.com/huggingface/diffusers",
+                                        "date": at(24)}]))
+    project.configure([
+        {"name": "Blog", "type": "feed", "url": feed_server.url("/feed.atom")},
+        {"name": "Papers", "type": "feed", "url": feed_server.url("/papers.atom")},
+        {"name": "Code", "type": "feed", "url": feed_server.url("/code.atom")},
+    ])
+    feed_server.add("/feed.atom", atom([entry("a", 23), entry("b", 24)]))
+
+    gather(project)
+
+    text = (project.issues / f"{WEEK}.md").read_text()
+    assert text.index("## Papers") < text.index("## Code") < text.index("## Articles")
+    articles = text[text.index("## Articles"):]
+    assert articles.index("blog.example/a") < articles.index("blog.example/b")
+
+
+def test_items_the_editor_moved_or_added_by_hand_are_not_added_twice(feed_server, project):
+    serve(feed_server, project, [entry("a", 23)])
+    gather(project)
+    path = project.issues / f"{WEEK}.md"
+    path.write_text(path.read_text() + "\n## My picks\n\n- [Hand-picked](https://www.blog.example/b/) my own words\n")
+    feed_server.add("/feed.atom", atom([entry("a", 23), entry("b", 24)]))
+
+    gather(project)
+
+    assert "https://blog.example/b)" not in path.read_text()
+
+
+def test_a_published_issue_is_never_changed(feed_server, project):
+    published = "Title: Done\nDate: 2026-11-29\nStatus: published\nIssue: 1\nWeek: 2026-W48\n\nFinished.\n"
+    path = project.write_issue(WEEK, published)
+    serve(feed_server, project, [entry("a", 23)])
+
+    assert gather(project) == 0
+
+    assert path.read_text() == published
+
+
+def test_lazy_continuation_lines_stay_with_their_item():
+    text = "Title: t\n\n## Articles\n\n- [A](https://a.example/)\nmy lazy note\n\nClosing words.\n"
+    item = Item(url="https://b.example/", title="B", source="S")
+
+    merged = draft.merge(text, [item])
+
+    assert "- [A](https://a.example/)\nmy lazy note\n\n- [B](https://b.example/) · S\n" in merged
+    assert merged.endswith("Closing words.\n")
+
+
+def test_list_items_inside_code_fences_are_not_items():
+    text = "Title: t\n\n## Articles\n\n```\n- [fake](https://fake.example/)\n```\n"
+
+    assert draft.parse(text).keys == set()
+
+
+def test_the_draft_renders_items_as_one_list_with_notes_as_later_paragraphs():
+    text = draft.merge(draft.new_draft(WEEK, 1), [
+        Item(url="https://a.example/", title="A", source="S", summary="First."),
+        Item(url="https://b.example/", title="B", source="S", summary="Second."),
+    ])
+    text = text.replace("    First.\n", "    First.\n\n    The editor's note.\n")
+
+    body = markdown.markdown(text.split("\n\n", 1)[1], extensions=["extra"])
+
+    assert body.count("<ul>") == 1
+    assert body.count("<li>") == 2
+    assert "<p>The editor's note.</p>" in body
+    assert "lamplighter: how to edit" in text

@@ -1,0 +1,154 @@
+"""Real Pelican builds: the pages readers see, the feeds they subscribe to, and no drafts when publishing."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO
+from feeds import rss2
+from lamplighter.cli import main
+
+SAMPLE_WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
+DRAFT = """Title: Issue 4: the draft
+Date: 2026-11-29
+Status: draft
+Issue: 4
+Week: 2026-W48
+Summary: Not out yet.
+
+<!-- lamplighter: how to edit this draft
+  - a guide for the editor
+-->
+
+## Papers
+
+- [Unpublished paper](https://arxiv.org/abs/2501.00001) · arXiv
+    Not for readers yet.
+"""
+
+
+def publish_overrides() -> dict:
+    """What publishconf.py changes relative to pelicanconf.py, read from the real files."""
+    from pelican.settings import get_settings_from_file
+
+    published = get_settings_from_file(str(REPO / "publishconf.py"))
+    preview = get_settings_from_file(str(REPO / "pelicanconf.py"))
+    return {key: value for key, value in published.items() if preview.get(key, object()) != value}
+
+
+def page(path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def archive(project):
+    for week in SAMPLE_WEEKS:
+        shutil.copy(REPO / "content" / "issues" / f"{week}.md", project.issues)
+    shutil.copy(REPO / "content" / "pages" / "about.md", project.root / "content" / "pages")
+    project.write_issue("2026-W48", DRAFT)
+    return project
+
+
+def test_preview_build_has_home_issues_archive_about_and_the_draft(archive):
+    output = archive.build()
+
+    for week in SAMPLE_WEEKS:
+        assert (output / "issues" / week / "index.html").exists()
+    assert (output / "archive" / "index.html").exists()
+    assert (output / "about" / "index.html").exists()
+    assert (output / "drafts" / "2026-W48" / "index.html").exists()
+    assert "Unpublished paper" not in (output / "index.html").read_text()
+
+
+def test_home_shows_the_latest_issue_first_then_earlier_ones(archive):
+    home = page(archive.build() / "index.html")
+
+    assert home.main.h1.get_text(strip=True).startswith("Issue 3")
+    assert "Scaling Rectified Flow Transformers" in home.main.article.get_text()
+    earlier = [a.get_text(strip=True) for a in home.select(".recent .issue-list > li > a")]
+    assert [title[:7] for title in earlier] == ["Issue 2", "Issue 1"]
+
+
+def test_issue_page_has_sections_counts_notes_and_neighbours(archive):
+    issue = page(archive.build() / "issues" / "2026-W46" / "index.html")
+
+    assert issue.title.get_text().startswith("Issue 2: Control and personalisation")
+    assert "7 links" in issue.select_one(".meta").get_text()
+    assert [a.get_text() for a in issue.select(".sections a")] == ["Papers", "Code"]
+    assert issue.find(id="papers") is not None
+    notes = [p.get_text() for p in issue.select("article li > p + p")]
+    assert any(note.startswith("The zero convolutions") for note in notes)
+    assert issue.select_one("a[rel=prev]")["href"].endswith("issues/2026-W45/")
+    assert issue.select_one("a[rel=next]")["href"].endswith("issues/2026-W47/")
+    assert issue.find("main") and issue.select_one("a.skip[href='#main']")
+
+
+def test_archive_lists_every_published_issue_by_year(archive):
+    listing = page(archive.build() / "archive" / "index.html")
+
+    titles = [a.get_text(strip=True)[:7] for a in listing.select(".issue-list > li > a")]
+    assert titles == ["Issue 3", "Issue 2", "Issue 1"]
+    assert listing.find(id="year-2026")
+
+
+def test_the_editing_guide_never_reaches_a_page(archive):
+    draft_page = (archive.build() / "drafts" / "2026-W48" / "index.html").read_text()
+
+    assert "Unpublished paper" in draft_page
+    assert "how to edit" not in draft_page
+
+
+def test_feeds_hold_every_published_issue_in_full_with_absolute_links(archive):
+    output = archive.build()
+
+    for name in ("all.atom.xml", "all.rss.xml"):
+        parsed = feedparser.parse((output / "feeds" / name).read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert [entry.title[:7] for entry in parsed.entries] == ["Issue 3", "Issue 2", "Issue 1"]
+        for entry in parsed.entries:
+            assert entry.link.startswith("http://127.0.0.1:8000/issues/2026-W4")
+            body = entry.content[0].value if "content" in entry else entry.summary
+            assert 'href="https://arxiv.org/abs/' in body
+        assert "Unpublished paper" not in (output / "feeds" / name).read_text()
+
+
+def test_publishing_writes_no_drafts_and_uses_the_public_address(archive, monkeypatch):
+    monkeypatch.setenv("SITEURL", "https://editor.github.io/newsletter")
+    output = archive.build(**publish_overrides())
+
+    assert not (output / "drafts").exists()
+    assert not any("Unpublished paper" in path.read_text(errors="ignore") for path in output.rglob("*") if path.is_file())
+    atom = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes())
+    assert atom.entries[0].link == "https://editor.github.io/newsletter/issues/2026-W47/"
+
+
+def test_nothing_a_hostile_feed_sends_reaches_the_site_as_markup(feed_server, project):
+    payloads = [
+        ("<script>alert('title')</script>Innocent title", '<p>Text</p><script>alert("x")</script>'),
+        ("Image trap", '<img src="x" onerror="alert(1)"> and <a href="javascript:alert(2)">a link</a>'),
+        ("Markdown trap", "[click me](javascript:alert(3)) ![pixel](https://tracker.example/p.gif)"),
+        ("Attribute trap", '{: onclick="alert(4)" } and &lt;iframe src=//evil.example&gt;'),
+    ]
+    when = datetime(2026, 11, 24, tzinfo=timezone.utc)
+    feed_server.add("/evil.rss", rss2([
+        {"title": title.replace("<", "&lt;").replace(">", "&gt;"), "link": f"https://evil.example/{index}",
+         "date": when, "description": description}
+        for index, (title, description) in enumerate(payloads)
+    ] + [{"title": "Scheme trap", "link": "javascript:alert(5)", "date": when}]))
+    project.configure([{"name": "Evil <b>feed</b>", "type": "feed", "url": feed_server.url("/evil.rss")}])
+    assert main(["gather", "-s", str(project.settings), "--week", "2026-W48"]) == 0
+
+    html = (project.build() / "drafts" / "2026-W48" / "index.html").read_text()
+
+    body = BeautifulSoup(html, "html.parser").main
+    assert body.find_all(["script", "img", "iframe"]) == []
+    assert not [tag for tag in body.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
+    assert all(a["href"].startswith(("https://evil.example/", "#", "../", "http://127.0.0.1"))
+               for a in body.find_all("a", href=True)), [a["href"] for a in body.find_all("a")]
+    assert "Innocent title" in body.get_text()
+    assert "javascript:alert(5)" not in html

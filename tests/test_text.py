@@ -1,0 +1,75 @@
+"""Text from sources reaches the draft as text: never as markup, links, attributes or blocks."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from lamplighter.text import markdown_text, markdown_url, plain_text, shorten
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "![pixel](https://tracker.example/p.gif)",
+    "<https://autolink.example/>",
+    '{: onclick="alert(1)" }',
+    "# Not a heading",
+    "> not a quote",
+    "- not a list",
+    "1. not a list",
+    ": not a definition",
+    "=== not a heading",
+    "*[HTML]: not an abbreviation",
+    "[^1]: not a footnote",
+    "&lt;script&gt; stays text",
+    "`code` \\ back\\slash",
+    "Stable Diffusion 3.5 & FLUX.1 [dev] <- 2x faster",
+]
+
+
+def render(markdown_source: str) -> BeautifulSoup:
+    """The HTML that Pelican's Markdown settings make of a draft line."""
+    return BeautifulSoup(markdown.markdown(markdown_source, extensions=["extra", "toc"]), "html.parser")
+
+
+def elements_and_attributes(page: BeautifulSoup) -> list[tuple[str, list[str]]]:
+    return [(tag.name, sorted(tag.attrs)) for tag in page.find_all(True)]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_text_renders_as_the_same_text_and_nothing_else(text):
+    page = render(f"- [Title](https://example.org/) · Source\n    {markdown_text(text)}\n")
+
+    assert elements_and_attributes(page) == [("ul", []), ("li", []), ("a", ["href"])]
+    assert page.li.get_text(" ", strip=True).split() == f"Title · Source {text}".split()
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_text_in_a_link_title_stays_inside_the_link(text):
+    page = render(f"- [{markdown_text(text)}](https://example.org/) · Source")
+
+    assert elements_and_attributes(page) == [("ul", []), ("li", []), ("a", ["href"])]
+    assert page.a.get_text() == text
+    assert page.a["href"] == "https://example.org/"
+
+
+def test_markdown_url_cannot_close_the_link_or_the_attribute():
+    url = markdown_url('https://example.org/a (b)"><script>')
+
+    rendered = markdown.markdown(f"[x]({url})")
+
+    assert "<script" not in rendered
+    assert rendered.count("<a ") == 1
+
+
+def test_plain_text_drops_tags_scripts_and_styles_and_decodes_entities():
+    markup = "<h2>New</h2><p>Fast &amp; <em>small</em></p><style>p{}</style><script>x()</script><br>done"
+
+    assert plain_text(markup) == "New Fast & small done"
+
+
+def test_shorten_cuts_at_a_word_and_says_so():
+    assert shorten("one two three four", 12) == "one two…"
+    assert shorten("short", 12) == "short"
