@@ -191,8 +191,15 @@ def test_a_redirect_loop_is_an_error(feed_server):
         gather(feed_server.url("/a"))
 
 
-def test_requests_say_who_is_asking(feed_server):
+def test_a_feed_with_no_entries_is_an_error_not_an_empty_success(feed_server):
     url = feed_server.add("/rss", rss2([]))
+
+    with pytest.raises(SourceError, match="no entries"):
+        gather(url)
+
+
+def test_requests_say_who_is_asking(feed_server):
+    url = feed_server.add("/rss", rss2([{"title": "T", "link": "https://lab.example/t", "date": NOV_24}]))
 
     gather(url)
 

@@ -1,24 +1,45 @@
-"""Fetching a source's bytes over HTTP, bounded in time and size.
+"""Fetching a source's bytes over HTTP: cached, conditional, retried, bounded and polite.
 
-Every body is read as a stream and abandoned as soon as it passes the size cap, so a
-server that sends too much (or never stops) costs at most `max_bytes` of memory and
-`timeout` seconds of waiting. `file:` URLs are read the same way, for bundled samples
-and for feeds that the editor's own scripts write.
+- **Conditional requests** come from requests-cache (SQLite in `LAMPLIGHTER_CACHE_DIR`):
+  every response is stored with its ETag / Last-Modified and revalidated on the next
+  request, so an unchanged feed answers 304 and `Response.not_modified` is true.
+- **Retries** are urllib3's `Retry`: connection errors, 429 and 5xx, with backoff, a small
+  budget, and `Retry-After` honoured up to `MAX_RETRY_AFTER` (a server asking for an hour
+  gets an error now rather than a gather that hangs for an hour).
+- **Bounds**: connect and read timeouts, a cap on redirects, and a cap on the body enforced
+  inside the transport, while it streams, so neither our reader nor the cache's ever holds
+  more than `max_bytes` (decompressed) or waits longer than `timeout` for a whole body.
+- **Politeness**: at most `PER_HOST` requests at once to one host, and arXiv's rule of one
+  request at a time about three seconds apart.
+
+`file:` URLs are read the same way (size-capped, never cached), for bundled samples and for
+feeds the editor's own scripts write.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import requests
+import requests_cache
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from .errors import SourceError
 
 USER_AGENT = "Lamplighter/0.1 (a weekly newsletter generator; +https://github.com/lamplighter-news/lamplighter)"
 MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 10.0  # seconds we will wait when a server asks us to come back later
+PER_HOST = 2  # requests at once to one host
+# Hosts with rules of their own: (requests at once, seconds between the starts of two requests).
+HOST_RULES = {"export.arxiv.org": (1, 3.0), "arxiv.org": (1, 3.0)}
 CHUNK = 64 * 1024
 
 
@@ -27,27 +48,84 @@ class Response:
     url: str  # after redirects: relative links resolve against it
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False  # the server answered 304: the body is the cached one
+
+
+class PatientRetry(Retry):
+    """urllib3's Retry, waiting for `Retry-After` only up to MAX_RETRY_AFTER seconds."""
+
+    def sleep_for_retry(self, response=None) -> bool:  # noqa: ANN001 (urllib3's signature)
+        wait = self.get_retry_after(response) if response is not None else None
+        if wait is not None and wait > MAX_RETRY_AFTER:
+            raise SourceError(f"HTTP {response.status}: the server asks to retry after {wait:.0f} s")
+        return super().sleep_for_retry(response)
+
+
+class BoundedAdapter(HTTPAdapter):
+    """An adapter whose bodies stop streaming past a size or a time limit, whoever reads them."""
+
+    def __init__(self, *, max_bytes: int, timeout: float, retries: Retry) -> None:
+        self.max_bytes, self.timeout = max_bytes, timeout
+        super().__init__(max_retries=retries, pool_maxsize=PER_HOST * 4)
+
+    def build_response(self, req, resp):  # noqa: ANN001 (requests' signature)
+        response = super().build_response(req, resp)
+        stream, max_bytes, timeout = resp.stream, self.max_bytes, self.timeout
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            resp.release_conn()
+            raise SourceError(f"body of {int(declared):,} bytes is over the {max_bytes:,}-byte cap")
+
+        def bounded_stream(*args, **kwargs) -> Iterator[bytes]:
+            deadline, total = time.monotonic() + timeout, 0
+            for chunk in stream(*args, **kwargs):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise SourceError(f"body is over the {max_bytes:,}-byte cap")
+                if time.monotonic() > deadline:
+                    raise SourceError(f"body still arriving after {timeout:g} s")
+                yield chunk
+
+        resp.stream = bounded_stream
+        return response
 
 
 class Fetcher:
-    """One HTTP session for a whole gather, with the settings' limits."""
+    """One cached HTTP session for a whole gather, shared by its worker threads."""
 
-    def __init__(self, *, timeout: float, max_bytes: int) -> None:
-        self.timeout = timeout
-        self.max_bytes = max_bytes
-        self.session = requests.Session()
+    def __init__(self, *, timeout: float, max_bytes: int, cache_dir: Path | None = None,
+                 retries: int = 2, backoff: float = 0.5) -> None:
+        self.timeout, self.max_bytes = timeout, max_bytes
+        if cache_dir is None:
+            self.session = requests_cache.CachedSession(backend="memory", expire_after=requests_cache.EXPIRE_IMMEDIATELY)
+        else:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self.session = requests_cache.CachedSession(
+                str(cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
+                allowable_codes=(200,), stale_if_error=False,
+            )
         self.session.max_redirects = MAX_REDIRECTS
         self.session.headers["User-Agent"] = USER_AGENT
+        retry = PatientRetry(total=retries, connect=retries, read=retries, status=retries, redirect=False,
+                             backoff_factor=backoff, backoff_max=MAX_RETRY_AFTER,
+                             status_forcelist=(429, 500, 502, 503, 504), allowed_methods={"GET"},
+                             respect_retry_after_header=True, raise_on_status=False)
+        adapter = BoundedAdapter(max_bytes=max_bytes, timeout=timeout, retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._gates: dict[str, threading.Semaphore] = {}
+        self._last_start: dict[str, float] = defaultdict(float)
+        self._lock = threading.Lock()
 
     def get(self, url: str) -> Response:
         if url.startswith("file:"):
             return self._read_file(url)
         try:
-            with self.session.get(url, timeout=self.timeout, stream=True) as response:
+            with self._turn(urlsplit(url).netloc.lower()), self.session.get(url, timeout=self.timeout) as response:
                 if response.status_code >= 400:
                     raise SourceError(f"HTTP {response.status_code} {response.reason or ''}".strip())
-                body = self._read_capped(response)
-                return Response(response.url, body, {k.lower(): v for k, v in response.headers.items()})
+                headers = {key.lower(): value for key, value in response.headers.items()}
+                return Response(response.url, response.content, headers, bool(getattr(response, "revalidated", False)))
         except requests.Timeout:
             raise SourceError(f"no answer within {self.timeout:g} s") from None
         except requests.TooManyRedirects:
@@ -57,19 +135,19 @@ class Fetcher:
         except requests.RequestException as error:
             raise SourceError(f"request failed: {_root_cause(error)}") from None
 
-    def _read_capped(self, response: requests.Response) -> bytes:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise SourceError(f"body of {int(declared):,} bytes is over the {self.max_bytes:,}-byte cap")
-        deadline = time.monotonic() + self.timeout
-        body = bytearray()
-        for chunk in response.iter_content(CHUNK):
-            body += chunk
-            if len(body) > self.max_bytes:
-                raise SourceError(f"body is over the {self.max_bytes:,}-byte cap")
-            if time.monotonic() > deadline:
-                raise SourceError(f"body still arriving after {self.timeout:g} s")
-        return bytes(body)
+    @contextmanager
+    def _turn(self, host: str) -> Iterator[None]:
+        """Wait for this host's turn: a free slot, and its minimum interval since the last start."""
+        at_once, interval = HOST_RULES.get(host.split(":")[0], (PER_HOST, 0.0))
+        with self._lock:
+            gate = self._gates.setdefault(host, threading.Semaphore(at_once))
+        with gate:
+            if interval:
+                with self._lock:
+                    start = max(time.monotonic(), self._last_start[host] + interval)
+                    self._last_start[host] = start
+                time.sleep(max(0.0, start - time.monotonic()))
+            yield
 
     def _read_file(self, url: str) -> Response:
         path = Path(unquote(urlsplit(url).path))

@@ -1,30 +1,42 @@
-"""Running every configured source, each isolated from the others' failures.
+"""Running every configured source at once, each isolated from the others' failures.
 
-A source that fails ends as `error` with its one-line reason and the run goes on; the
-items of the others are kept if they fall in the week's window.
+Sources run in a bounded pool of threads; each fetches and parses as soon as its own
+answer arrives, so parsing never waits for the slowest server (the fetcher keeps the
+per-host limits). Every source ends in one status with a one-line reason:
+
+- `ok`: gathered;
+- `not_modified`: the server answered 304, and the items stored last time are used;
+- `stale`: gathered, but its newest item is older than its `max_age_days` (default 30):
+  a bridge or feed that silently stopped updating looks exactly like this;
+- `error`: nothing gathered, with the reason; the run goes on.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 from .errors import SourceError
-from .fetch import Fetcher
+from .fetch import Fetcher, Response
 from .items import Item
 from .settings import Settings, SourceConfig
 from .sources import SOURCE_TYPES
+from .store import ItemStore
 from .weeks import Window
+
+DEFAULT_MAX_AGE_DAYS = 30
 
 
 @dataclass
 class SourceReport:
     name: str
     type: str
-    status: str = "ok"  # ok | error
+    status: str = "ok"  # ok | not_modified | stale | error
     items: int = 0  # items in the window
-    error: str | None = None
+    error: str | None = None  # the one-line reason for any status but ok
     note: str = ""
     seconds: float = 0.0
 
@@ -35,31 +47,71 @@ class Gathering:
     items: list[Item] = field(default_factory=list)
 
 
-def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceReport], None] | None = None) -> Gathering:
-    fetcher = Fetcher(timeout=settings.timeout, max_bytes=settings.max_bytes)
-    gathering = Gathering()
-    for source in settings.sources:
-        report, items = _gather_one(source, fetcher, window)
-        gathering.reports.append(report)
-        gathering.items.extend(items)
+class _Unchanged(Exception):
+    """The source's answer was a 304 and its items from last time are at hand."""
+
+
+class _SourceFetcher:
+    """The shared fetcher as one source sees it: a 304 ends the source early when its items are stored."""
+
+    def __init__(self, fetcher: Fetcher, *, can_skip: bool) -> None:
+        self.fetcher, self.can_skip = fetcher, can_skip
+
+    def get(self, url: str) -> Response:
+        response = self.fetcher.get(url)
+        if response.not_modified and self.can_skip:
+            raise _Unchanged
+        return response
+
+
+def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceReport], None] | None = None,
+           now: datetime | None = None) -> Gathering:
+    fetcher = Fetcher(timeout=settings.timeout, max_bytes=settings.max_bytes, cache_dir=settings.cache_dir)
+    store = ItemStore(settings.cache_dir / "items")
+    now = now or datetime.now(timezone.utc)
+
+    def run(source: SourceConfig) -> tuple[SourceReport, list[Item]]:
+        result = _gather_one(source, fetcher, store, window, now)
         if on_done:
-            on_done(report)
-    return gathering
+            on_done(result[0])
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(settings.sources)))) as pool:
+        results = list(pool.map(run, settings.sources))
+    return Gathering([report for report, _ in results], [item for _, items in results for item in items])
 
 
-def _gather_one(source: SourceConfig, fetcher: Fetcher, window: Window) -> tuple[SourceReport, list[Item]]:
+def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window: Window,
+                now: datetime) -> tuple[SourceReport, list[Item]]:
     report = SourceReport(source.name, source.type)
     started = time.monotonic()
+    stored = store.load(source)
     try:
-        offered = SOURCE_TYPES[source.type].gather(source, fetcher)
+        offered = SOURCE_TYPES[source.type].gather(source, _SourceFetcher(fetcher, can_skip=stored is not None))
+        store.save(source, offered)
+    except _Unchanged:
+        offered = stored or []
+        report.status, report.error = "not_modified", "unchanged since the last gather (HTTP 304)"
     except SourceError as error:
         report.status, report.error, offered = "error", str(error), []
     except Exception as error:  # a bug or a format we did not foresee: report it, keep the others
         report.status, report.error, offered = "error", f"unexpected {type(error).__name__}: {error}", []
     report.seconds = round(time.monotonic() - started, 3)
-    undated = sum(1 for item in offered if item.published is None)
+    _check_freshness(report, offered, source, now)
     in_window = [item for item in offered if item.published and item.published in window]
     report.items = len(in_window)
+    undated = sum(1 for item in offered if item.published is None)
     if undated:
         report.note = f"{undated} undated entr{'y' if undated == 1 else 'ies'} skipped"
     return report, in_window
+
+
+def _check_freshness(report: SourceReport, items: list[Item], source: SourceConfig, now: datetime) -> None:
+    dates = [item.published for item in items if item.published]
+    if report.status == "error" or not dates:
+        return
+    max_age = source.options.get("max_age_days", DEFAULT_MAX_AGE_DAYS)
+    age = now - max(dates)
+    if age > timedelta(days=max_age):
+        report.status = "stale"
+        report.error = f"newest item is {age.days} days old (max_age_days is {max_age:g})"

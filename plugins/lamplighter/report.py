@@ -13,7 +13,7 @@ from .curate import Candidate
 from .gather import SourceReport
 from .issues import DraftUpdate
 
-STATUS_STYLE = {"ok": "green", "error": "bold red"}
+STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "stale": "yellow", "error": "bold red"}
 
 
 def table(reports: Sequence[SourceReport]) -> Table:
@@ -37,6 +37,9 @@ def print_summary(console: Console, reports: Sequence[SourceReport], update: Dra
     failed = [r.name for r in reports if r.status == "error"]
     if failed:
         console.print(f"[bold red]{len(failed)} source(s) failed:[/] {', '.join(failed)}")
+    stale = [r.name for r in reports if r.status == "stale"]
+    if stale:
+        console.print(f"[yellow]{len(stale)} source(s) look stale:[/] {', '.join(stale)}")
     if update is None:
         return
     if update.published:

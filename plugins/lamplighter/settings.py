@@ -18,7 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_CACHE_DIR": "cache/lamplighter",
     "LAMPLIGHTER_TIMEOUT": 20,
     "LAMPLIGHTER_MAX_BYTES": 10 * 1024 * 1024,
+    "LAMPLIGHTER_WORKERS": 8,
 }
+# Keys every source type accepts besides its own.
+COMMON_KEYS: dict[str, Any] = {"max_age_days": (int, float)}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Settings:
     cache_dir: Path
     timeout: float
     max_bytes: int
+    workers: int
 
 
 def load(path: str | Path) -> Settings:
@@ -62,6 +66,7 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         cache_dir=base / value["LAMPLIGHTER_CACHE_DIR"],
         timeout=_positive("LAMPLIGHTER_TIMEOUT", value["LAMPLIGHTER_TIMEOUT"]),
         max_bytes=int(_positive("LAMPLIGHTER_MAX_BYTES", value["LAMPLIGHTER_MAX_BYTES"])),
+        workers=int(_positive("LAMPLIGHTER_WORKERS", value["LAMPLIGHTER_WORKERS"])),
     )
 
 
@@ -102,12 +107,14 @@ def _source(index: int, entry: Any) -> SourceConfig:
     for key, expected in module.REQUIRED.items():
         if key not in options:
             raise SettingsError(f"{where}: type {kind!r} needs the key {key!r}")
-    allowed = {**module.REQUIRED, **module.OPTIONAL}
+    allowed = {**module.REQUIRED, **module.OPTIONAL, **COMMON_KEYS}
     for key, value in options.items():
         if key not in allowed:
             raise SettingsError(f"{where}: unknown key {key!r} for type {kind!r}; its keys are: {', '.join(allowed)}")
         if not isinstance(value, allowed[key]) or isinstance(value, bool) and allowed[key] is not bool:
             raise SettingsError(f"{where}: {key!r} must be {_type_name(allowed[key])}, not {value!r}")
+    if options.get("max_age_days", 1) <= 0:
+        raise SettingsError(f"{where}: 'max_age_days' must be more than 0")
     try:
         module.check(options)
     except ValueError as error:

@@ -47,6 +47,8 @@ def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom in the response"
         raise SourceError(f"not a feed: {plain_text(str(reason))[:120]}")
+    if not parsed.entries:
+        raise SourceError("the feed has no entries")
     # A local copy of a feed resolves its relative links like the original, from its self link.
     base = response.url if fetched_over_http else _self_link(parsed.feed) or response.url
     items = (_item(entry, base=base, source=source) for entry in parsed.entries)
