@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +37,7 @@ class FeedServer:
     base: str
     routes: dict[str, Route | Callable[[BaseHTTPRequestHandler], None]]
     requests: list[tuple[str, dict[str, str]]]
+    most_at_once: int = 0  # the most requests it was handling at the same moment
 
     def add(self, path: str, body: bytes | str, *, status: int = 200, content_type: str = "application/xml",
             headers: dict[str, str] | None = None) -> str:
@@ -47,15 +49,28 @@ class FeedServer:
         return self.base + path
 
 
-@pytest.fixture
-def feed_server() -> Iterator[FeedServer]:
+@contextmanager
+def serving() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1, on a port of its own, for the duration of a test."""
     routes: dict = {}
-    seen: list = []
+    state = FeedServer("", routes, [])
+    lock, in_flight = threading.Lock(), [0]
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-            seen.append((self.path, dict(self.headers)))
-            route = routes.get(self.path)
+            with lock:
+                state.requests.append((self.path, dict(self.headers)))
+                in_flight[0] += 1
+                state.most_at_once = max(state.most_at_once, in_flight[0])
+            try:
+                self._answer(routes.get(self.path))
+            finally:
+                with lock:
+                    in_flight[0] -= 1
+
+        def _answer(self, route) -> None:
             if callable(route):
                 route(self)
                 return
@@ -63,7 +78,8 @@ def feed_server() -> Iterator[FeedServer]:
             self.send_response(route.status)
             for name, value in route.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(route.body)))
+            if "Content-Length" not in route.headers:
+                self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             self.wfile.write(route.body)
 
@@ -72,11 +88,20 @@ def feed_server() -> Iterator[FeedServer]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    state.base = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield FeedServer(f"http://127.0.0.1:{server.server_port}", routes, seen)
-    server.shutdown()
-    server.server_close()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    with serving() as server:
+        yield server
 
 
 @dataclass

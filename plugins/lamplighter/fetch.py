@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 import requests
 import requests_cache
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from .errors import SourceError
@@ -126,12 +127,13 @@ class Fetcher:
                     raise SourceError(f"HTTP {response.status_code} {response.reason or ''}".strip())
                 headers = {key.lower(): value for key, value in response.headers.items()}
                 return Response(response.url, response.content, headers, bool(getattr(response, "revalidated", False)))
-        except requests.Timeout:
-            raise SourceError(f"no answer within {self.timeout:g} s") from None
         except requests.TooManyRedirects:
             raise SourceError(f"more than {MAX_REDIRECTS} redirects") from None
-        except requests.ConnectionError as error:
-            raise SourceError(f"could not connect: {_root_cause(error)}") from None
+        except requests.RequestException as error:
+            if _timed_out(error):  # requests reports a read timeout after retries as a ConnectionError
+                raise SourceError(f"no answer within {self.timeout:g} s") from None
+            if isinstance(error, requests.ConnectionError):
+                raise SourceError(f"could not connect: {_root_cause(error)}") from None
         except requests.RequestException as error:
             raise SourceError(f"request failed: {_root_cause(error)}") from None
 
@@ -159,6 +161,26 @@ class Fetcher:
         if len(body) > self.max_bytes:
             raise SourceError(f"file is over the {self.max_bytes:,}-byte cap")
         return Response(url, body)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, what caused it, and the reasons urllib3 wraps inside its own errors."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending.extend(e for e in (current.__cause__, current.__context__, getattr(current, "reason", None),
+                                   *current.args) if isinstance(e, BaseException))
+
+
+def _timed_out(error: BaseException) -> bool:
+    # urllib3's NewConnectionError (a refused connection) subclasses its timeout error, for history's sake.
+    return any(isinstance(cause, (TimeoutError, requests.Timeout, urllib3_exceptions.TimeoutError))
+               and not isinstance(cause, urllib3_exceptions.NewConnectionError) for cause in _causes(error))
 
 
 def _root_cause(error: BaseException) -> str:

@@ -49,6 +49,12 @@ def item_key(url: str) -> str:
     return f"{key}?{parts.query}" if parts.query else key
 
 
+def is_web_link(url: str) -> bool:
+    """Whether a link can go in an issue: http(s) to a named host, nothing else."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def guess_kind(url: str) -> str:
     """The medium a link points at, from its address alone; sources that know better say so."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")

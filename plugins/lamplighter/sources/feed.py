@@ -17,7 +17,7 @@ import feedparser
 
 from ..errors import SourceError
 from ..fetch import Fetcher
-from ..items import KINDS, Item, guess_kind
+from ..items import KINDS, Item, guess_kind, is_web_link
 from ..settings import SourceConfig
 from ..text import plain_text
 
@@ -61,7 +61,7 @@ def _self_link(feed: Any) -> str:
 
 def _item(entry: Any, *, base: str, source: SourceConfig) -> Item | None:
     url = urljoin(base, entry.get("link", "").strip())
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not is_web_link(url):
         return None
     return Item(
         url=url,
@@ -84,5 +84,6 @@ def _authors(entry: Any) -> tuple[str, ...]:
 
 
 def _date(entry: Any) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    # Read the dict itself: feedparser's get() maps a missing `published` to `updated` with a warning.
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc) if parsed else None
