@@ -95,8 +95,10 @@ class Fetcher:
     """One cached HTTP session for a whole gather, shared by its worker threads."""
 
     def __init__(self, *, timeout: float, max_bytes: int, cache_dir: Path | None = None,
-                 retries: int = 2, backoff: float = 0.5) -> None:
+                 retries: int = 2, backoff: float = 0.5,
+                 host_rules: dict[str, tuple[int, float]] | None = None) -> None:
         self.timeout, self.max_bytes = timeout, max_bytes
+        self.host_rules = HOST_RULES if host_rules is None else host_rules
         if cache_dir is None:
             self.session = requests_cache.CachedSession(backend="memory", expire_after=requests_cache.EXPIRE_IMMEDIATELY)
         else:
@@ -140,7 +142,7 @@ class Fetcher:
     @contextmanager
     def _turn(self, host: str) -> Iterator[None]:
         """Wait for this host's turn: a free slot, and its minimum interval since the last start."""
-        at_once, interval = HOST_RULES.get(host.split(":")[0], (PER_HOST, 0.0))
+        at_once, interval = self.host_rules.get(host.split(":")[0], (PER_HOST, 0.0))
         with self._lock:
             gate = self._gates.setdefault(host, threading.Semaphore(at_once))
         with gate:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 from .errors import SourceError
 from .fetch import Fetcher, Response
-from .items import Item
+from .items import Item, is_web_link
 from .settings import Settings, SourceConfig
 from .sources import SOURCE_TYPES
 from .store import ItemStore
@@ -98,7 +98,8 @@ def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window
         report.status, report.error, offered = "error", f"unexpected {type(error).__name__}: {error}", []
     report.seconds = round(time.monotonic() - started, 3)
     _check_freshness(report, offered, source, now)
-    in_window = [item for item in offered if item.published and item.published in window]
+    # Whatever a source module does, only web links with a date in the window go further.
+    in_window = [item for item in offered if is_web_link(item.url) and item.published and item.published in window]
     report.items = len(in_window)
     undated = sum(1 for item in offered if item.published is None)
     if undated:

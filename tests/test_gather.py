@@ -1,0 +1,139 @@
+"""Gathering many sources: at once but politely, isolated, and honest about each source's state."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
+
+from conftest import serving
+from feeds import rss2
+from lamplighter.cli import main
+from lamplighter.fetch import Fetcher
+
+WEEK = "2026-W48"
+IN_WEEK = datetime(2026, 11, 24, 8, tzinfo=timezone.utc)
+
+
+def feed_of(name: str, when: datetime = IN_WEEK) -> str:
+    return rss2([{"title": f"Post from {name}", "link": f"https://{name}.example/post", "date": when}])
+
+
+def slow(body: str, delay: float):
+    def route(handler):
+        time.sleep(delay)  # the server is slow; the test itself never waits on a clock
+        data = body.encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    return route
+
+
+def gather_json(project, capsys, *extra: str) -> dict:
+    """The gather's JSON, with what it said on stderr under "stderr"."""
+    assert main(["gather", "-s", str(project.settings), "--week", WEEK, "--json", *extra]) in (0, 1)
+    captured = capsys.readouterr()
+    return {**json.loads(captured.out), "stderr": " ".join(captured.err.split())}
+
+
+def test_sources_are_fetched_at_once_but_never_more_than_two_per_host(project, capsys):
+    with ExitStack() as stack:
+        servers = [stack.enter_context(serving()) for _ in range(3)]
+        sources = []
+        for s, server in enumerate(servers):
+            for f in range(4):
+                server.routes[f"/feed{f}"] = slow(feed_of(f"s{s}f{f}"), 0.3)
+                sources.append({"name": f"s{s}f{f}", "type": "feed", "url": server.url(f"/feed{f}")})
+        project.configure(sources, extra="LAMPLIGHTER_WORKERS = 12\n")
+
+        result = gather_json(project, capsys)
+
+    assert [s["status"] for s in result["sources"]] == ["ok"] * 12
+    assert [server.most_at_once for server in servers] == [2, 2, 2]
+    assert len(result["candidates"]) == 12
+
+
+def test_a_host_with_a_rule_gets_one_request_at_a_time_spaced_apart(feed_server):
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def route(handler):
+        with lock:
+            starts.append(time.monotonic())
+        slow(feed_of("arxiv"), 0)(handler)
+
+    for n in range(3):
+        feed_server.routes[f"/q{n}"] = route
+    fetcher = Fetcher(timeout=5, max_bytes=100_000, host_rules={"127.0.0.1": (1, 0.4)})
+    threads = [threading.Thread(target=fetcher.get, args=(feed_server.url(f"/q{n}"),)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert feed_server.most_at_once == 1
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    assert len(gaps) == 2 and all(gap >= 0.38 for gap in gaps), gaps
+
+
+def test_a_hanging_source_does_not_hold_back_the_others(project, feed_server, capsys):
+    release = threading.Event()
+    feed_server.routes["/hang"] = lambda handler: release.wait(10)
+    feed_server.add("/fine", feed_of("fine"))
+    project.configure([{"name": "Hangs", "type": "feed", "url": feed_server.url("/hang")},
+                       {"name": "Fine", "type": "feed", "url": feed_server.url("/fine")}],
+                      extra="LAMPLIGHTER_TIMEOUT = 0.5\n")
+    try:
+        result = gather_json(project, capsys)
+    finally:
+        release.set()
+
+    statuses = {s["name"]: (s["status"], s["error"]) for s in result["sources"]}
+    assert statuses == {"Hangs": ("error", "no answer within 0.5 s"), "Fine": ("ok", None)}
+    assert [c["source"] for c in result["candidates"]] == ["Fine"]
+
+
+def test_an_unchanged_feed_is_not_modified_and_keeps_its_items(project, feed_server, capsys):
+    body = feed_of("lab").encode()
+
+    def route(handler):
+        if handler.headers.get("If-None-Match") == '"abc"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send_response(200)
+        handler.send_header("ETag", '"abc"')
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    feed_server.routes["/feed"] = route
+    project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}])
+
+    first = gather_json(project, capsys, "--dry-run")
+    second = gather_json(project, capsys, "--dry-run")
+
+    assert first["sources"][0]["status"] == "ok"
+    assert second["sources"][0]["status"] == "not_modified"
+    assert [c["url"] for c in second["candidates"]] == [c["url"] for c in first["candidates"]]
+    assert [headers.get("If-None-Match") for _, headers in feed_server.requests] == [None, '"abc"']
+
+
+def test_a_feed_that_stopped_updating_is_stale(project, feed_server, capsys):
+    long_ago = datetime.now(timezone.utc) - timedelta(days=45)
+    feed_server.add("/old", feed_of("old", long_ago))
+    feed_server.add("/patient", feed_of("patient", long_ago))
+    project.configure([{"name": "Old", "type": "feed", "url": feed_server.url("/old")},
+                       {"name": "Patient", "type": "feed", "url": feed_server.url("/patient"), "max_age_days": 60}])
+
+    result = gather_json(project, capsys)
+
+    statuses = {s["name"]: (s["status"], s["error"]) for s in result["sources"]}
+    assert statuses["Old"] == ("stale", "newest item is 45 days old (max_age_days is 30)")
+    assert statuses["Patient"] == ("ok", None)
+    assert "1 source(s) look stale: Old" in result["stderr"]
