@@ -7,7 +7,7 @@ PORT   ?= 8000
 # from then on, so the demo finds them whatever week it is run in.
 DEMO_SINCE := 2026-11-23
 
-.PHONY: demo test serve build clean
+.PHONY: demo test serve build bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/gather_bench.py
 
 clean:
 	rm -rf output .pytest_cache

@@ -137,3 +137,26 @@ def test_a_feed_that_stopped_updating_is_stale(project, feed_server, capsys):
     assert statuses["Old"] == ("stale", "newest item is 45 days old (max_age_days is 30)")
     assert statuses["Patient"] == ("ok", None)
     assert "1 source(s) look stale: Old" in result["stderr"]
+
+
+def test_a_host_with_one_feed_is_not_kept_waiting_behind_a_busy_host(project, capsys):
+    with serving() as busy, serving() as quiet:
+        starts: dict[str, float] = {}
+
+        def timed(name, server, delay):
+            def route(handler):
+                starts[name] = time.monotonic()
+                slow(feed_of(name), delay)(handler)
+            return route
+
+        sources = []
+        for n in range(6):
+            busy.routes[f"/f{n}"] = timed(f"busy{n}", busy, 0.4)
+            sources.append({"name": f"busy{n}", "type": "feed", "url": busy.url(f"/f{n}")})
+        quiet.routes["/f"] = timed("quiet", quiet, 0)
+        sources.append({"name": "quiet", "type": "feed", "url": quiet.url("/f")})
+        project.configure(sources, extra="LAMPLIGHTER_WORKERS = 3\n")
+
+        gather_json(project, capsys)
+
+    assert starts["quiet"] - min(starts.values()) < 0.3

@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import zip_longest
+from urllib.parse import urlsplit
 from datetime import datetime, timedelta, timezone
 
 from .errors import SourceError
@@ -76,9 +78,20 @@ def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceRepor
             on_done(result[0])
         return result
 
+    order = _interleaved_by_host(settings.sources)
     with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(settings.sources)))) as pool:
-        results = list(pool.map(run, settings.sources))
-    return Gathering([report for report, _ in results], [item for _, items in results for item in items])
+        results = dict(zip(order, pool.map(lambda index: run(settings.sources[index]), order)))
+    ordered = [results[index] for index in range(len(settings.sources))]
+    return Gathering([report for report, _ in ordered], [item for _, items in ordered for item in items])
+
+
+def _interleaved_by_host(sources: tuple[SourceConfig, ...]) -> list[int]:
+    """Source indices, one host after another in turn, so workers do not all wait on one host's limit."""
+    by_host: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        address = source.options.get("url") or source.options.get("base_url") or ""
+        by_host.setdefault(urlsplit(str(address)).netloc.lower(), []).append(index)
+    return [index for turn in zip_longest(*by_host.values()) for index in turn if index is not None]
 
 
 def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window: Window,

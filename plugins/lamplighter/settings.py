@@ -18,7 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_CACHE_DIR": "cache/lamplighter",
     "LAMPLIGHTER_TIMEOUT": 20,
     "LAMPLIGHTER_MAX_BYTES": 10 * 1024 * 1024,
-    "LAMPLIGHTER_WORKERS": 8,
+    "LAMPLIGHTER_WORKERS": 16,
 }
 # Keys every source type accepts besides its own.
 COMMON_KEYS: dict[str, Any] = {"max_age_days": (int, float)}
