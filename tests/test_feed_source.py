@@ -140,6 +140,13 @@ def test_a_response_that_is_not_a_feed_is_an_error(feed_server, body, content_ty
         gather(url)
 
 
+def test_a_plain_text_answer_is_quoted_in_the_reason(feed_server):
+    url = feed_server.add("/api/query", "Rate exceeded.", content_type="text/plain")
+
+    with pytest.raises(SourceError, match="not a feed: the server said 'Rate exceeded.'"):
+        gather(url)
+
+
 @pytest.mark.parametrize("status", [404, 410, 500])
 def test_http_errors_are_reported_with_their_status(feed_server, status):
     url = feed_server.add("/feed", "oops", status=status, content_type="text/plain")

@@ -45,14 +45,21 @@ def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
                           "content-type": response.headers.get("content-type", "")},
     )
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-        reason = parsed.get("bozo_exception") or "no RSS or Atom in the response"
-        raise SourceError(f"not a feed: {plain_text(str(reason))[:120]}")
+        raise SourceError(f"not a feed: {_what_came_instead(response.body, parsed)}")
     if not parsed.entries:
         raise SourceError("the feed has no entries")
     # A local copy of a feed resolves its relative links like the original, from its self link.
     base = response.url if fetched_over_http else _self_link(parsed.feed) or response.url
     items = (_item(entry, base=base, source=source) for entry in parsed.entries)
     return [item for item in items if item]
+
+
+def _what_came_instead(body: bytes, parsed: Any) -> str:
+    """A short answer in plain words is quoted (arXiv answers 200 with "Rate exceeded.")."""
+    text = plain_text(body[:300].decode("utf-8", "replace"))
+    if text and len(body) < 300 and not body.lstrip().startswith(b"<"):
+        return f"the server said {text[:120]!r}"
+    return plain_text(str(parsed.get("bozo_exception") or "no RSS or Atom in the response"))[:120]
 
 
 def _self_link(feed: Any) -> str:
