@@ -38,6 +38,6 @@ class ItemStore:
 
 
 def _item(row: dict) -> Item:
-    published = datetime.fromisoformat(row.pop("published")) if row.get("published") else None
-    row.pop("published", None)
-    return Item(**{**row, "authors": tuple(row["authors"]), "tags": tuple(row["tags"])}, published=published)
+    published = row.pop("published")
+    return Item(**{**row, "authors": tuple(row["authors"]), "tags": tuple(row["tags"])},
+                published=datetime.fromisoformat(published) if published else None)
