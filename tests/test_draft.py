@@ -45,7 +45,7 @@ def test_first_gather_writes_a_draft_with_metadata_and_items(feed_server, projec
     assert meta["issue"] == "1"
     assert meta["title"] == "Issue 1: 23–29 November 2026"
     assert meta["date"] == "2026-11-29"
-    assert "- [Post a](https://blog.example/a) · Blog" in text
+    assert "- [Post a](https://blog.example/a) · Blog\n    — About a.\n" in text
     assert "## Articles" in text
 
 
@@ -65,7 +65,7 @@ def test_editor_notes_intro_and_edits_survive_a_second_gather(feed_server, proje
     text = path.read_text()
     text = text.replace("Summary: Papers", "Summary: My own summary. Papers")
     text = text.replace("-->\n", "-->\n\nMy introduction, *with emphasis*.\n", 1)
-    text = text.replace("    About a.\n", "    About a, as I rewrote it.\n\n    My note on a.\n\n        code in my note\n")
+    text = text.replace("    — About a.\n", "    — About a, as I rewrote it.\n\n    My note on a.\n\n        code in my note\n")
     text += "\nThat's all for this week.\n"
     path.write_text(text)
 
@@ -100,7 +100,7 @@ def test_dropped_items_are_listed_as_not_selected(feed_server, project, capsys):
     serve(feed_server, project, [entry("a", 23), entry("b", 24)])
     gather(project)
     path = project.issues / f"{WEEK}.md"
-    path.write_text(path.read_text().replace("- [Post b](https://blog.example/b) · Blog\n    About b.\n", ""))
+    path.write_text(path.read_text().replace("- [Post b](https://blog.example/b) · Blog\n    — About b.\n", ""))
     capsys.readouterr()
 
     gather(project, "--json", "--dry-run")
@@ -174,7 +174,7 @@ def test_the_draft_renders_items_as_one_list_with_notes_as_later_paragraphs():
         Item(url="https://a.example/", title="A", source="S", summary="First."),
         Item(url="https://b.example/", title="B", source="S", summary="Second."),
     ])
-    text = text.replace("    First.\n", "    First.\n\n    The editor's note.\n")
+    text = text.replace("    — First.\n", "    — First.\n\n    The editor's note.\n")
 
     body = markdown.markdown(text.split("\n\n", 1)[1], extensions=["extra"])
 

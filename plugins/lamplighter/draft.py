@@ -120,7 +120,8 @@ def render_item(item: Item) -> list[str]:
         names = ", ".join(item.authors[:3]) + (" et al." if len(item.authors) > 3 else "")
         about = f"{names.rstrip('.')}. {about}" if about else names
     if about:
-        lines.append("    " + markdown_text(shorten(about, SUMMARY_LIMIT)))
+        # The dash keeps "· arXiv" and the description apart once Markdown joins the two lines.
+        lines.append("    — " + markdown_text(shorten(about, SUMMARY_LIMIT)))
     return lines
 
 
