@@ -74,7 +74,7 @@ class BoundedAdapter(HTTPAdapter):
         stream, max_bytes, timeout = resp.stream, self.max_bytes, self.timeout
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            resp.release_conn()
+            resp.close()  # the connection still holds the unread body: do not pool it
             raise SourceError(f"body of {int(declared):,} bytes is over the {max_bytes:,}-byte cap")
 
         def bounded_stream(*args, **kwargs) -> Iterator[bytes]:
