@@ -64,6 +64,20 @@ def test_a_connection_reset_is_retried_then_reported(feed_server):
     assert len(feed_server.requests) == 3  # the first try and two retries
 
 
+def test_a_body_cut_short_is_reported(feed_server):
+    def cut_short(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        handler.wfile.write(b"<rss>trunc")
+        handler.connection.shutdown(2)
+
+    feed_server.routes["/cut"] = cut_short
+
+    with pytest.raises(SourceError, match="request failed"):
+        fetcher().get(feed_server.url("/cut"))
+
+
 @pytest.mark.parametrize("status", [500, 502, 503, 429])
 def test_server_errors_and_429_are_retried_until_they_succeed(feed_server, status):
     feed_server.routes["/flaky"] = answers((status, {}, b"busy"), (200, {}, FEED.encode()))

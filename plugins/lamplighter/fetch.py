@@ -41,7 +41,6 @@ MAX_RETRY_AFTER = 10.0  # seconds we will wait when a server asks us to come bac
 PER_HOST = 2  # requests at once to one host
 # Hosts with rules of their own: (requests at once, seconds between the starts of two requests).
 HOST_RULES = {"export.arxiv.org": (1, 3.0), "arxiv.org": (1, 3.0)}
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,6 @@ class Fetcher:
                 raise SourceError(f"no answer within {self.timeout:g} s") from None
             if isinstance(error, requests.ConnectionError):
                 raise SourceError(f"could not connect: {_root_cause(error)}") from None
-        except requests.RequestException as error:
             raise SourceError(f"request failed: {_root_cause(error)}") from None
 
     @contextmanager

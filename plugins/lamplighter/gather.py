@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from itertools import zip_longest
 from urllib.parse import urlsplit
-from datetime import datetime, timedelta, timezone
 
 from .errors import SourceError
 from .fetch import Fetcher, Response
