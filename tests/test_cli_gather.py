@@ -51,7 +51,8 @@ def test_json_lists_sources_and_candidates_and_the_draft(two_feeds, capsys):
         ("lab.example/now", "article", "Lab blog", True),
         ("arxiv:2403.03206", "paper", "Papers", True),
     }
-    assert all(set(c) == {"id", "url", "title", "source", "kind", "published", "score", "selected"}
+    assert all(set(c) == {"id", "url", "title", "source", "kind", "published", "provenance", "signals",
+                          "cautions", "code_url", "score", "selected"}
                for c in result["candidates"])
 
 

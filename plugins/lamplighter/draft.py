@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .items import KINDS, Item, item_key
+from .items import KINDS, Item, is_web_link, item_key
 from .text import markdown_text, markdown_url, shorten
 from .weeks import week_days, week_label
 
@@ -113,15 +113,25 @@ def parse(text: str) -> Draft:
 
 
 def render_item(item: Item) -> list[str]:
-    """An item as the editor first sees it: the link and its source, then a short description."""
+    """An item as the editor first sees it: the link and its sources, then what is known of it.
+
+    Under the link, one paragraph: how the sources came to it (with a link to its code, when
+    known), its authors and description, and for models what to know before using them.
+    """
     lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {markdown_text(item.source)}"]
+    seen = [markdown_text(line) for line in item.provenance]
+    if item.code_url and is_web_link(item.code_url):
+        seen.append(f"[code]({markdown_url(item.code_url)})")
     about = item.summary
     if item.authors and item.kind == "paper":
         names = ", ".join(item.authors[:3]) + (" et al." if len(item.authors) > 3 else "")
         about = f"{names.rstrip('.')}. {about}" if about else names
-    if about:
-        # The dash keeps "· arXiv" and the description apart once Markdown joins the two lines.
-        lines.append("    — " + markdown_text(shorten(about, SUMMARY_LIMIT)))
+    described = [" · ".join(seen) + "." if seen else "", markdown_text(shorten(about, SUMMARY_LIMIT)) if about else ""]
+    if item.cautions:
+        described.append("Before using it: " + markdown_text("; ".join(item.cautions)) + ".")
+    described = [text for text in described if text]
+    # The dash keeps "· arXiv" and the description apart once Markdown joins the lines.
+    lines += [("    — " if index == 0 else "    ") + text for index, text in enumerate(described)]
     return lines
 
 

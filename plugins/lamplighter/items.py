@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # Sections of the draft, in the order they appear.
 KINDS = ("paper", "code", "model", "release", "article", "video", "discussion")
@@ -16,11 +16,24 @@ ARXIV_LINK = re.compile(
     rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{ARXIV_ID}(?:v\d+)?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
+# Hugging Face's paper pages are named by the arXiv id: the same paper, another page.
+HF_PAPER_LINK = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/papers/{ARXIV_ID}/?$", re.IGNORECASE)
+# arXiv registers a DOI for every paper: 10.48550/arXiv.2403.03206.
+ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.{ARXIV_ID}$", re.IGNORECASE)
+DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+# Signals that add up when one link comes from several sources; the others keep their highest value.
+ADDITIVE_SIGNALS = ("citations",)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Item:
-    """One link a source offers for the issue. Every text field is plain text, never markup."""
+    """One link a source offers for the issue. Every text field is plain text, never markup.
+
+    `provenance` says, in words, how the source came to it ("cited in huggingface/diffusers
+    #9101", "120 upvotes on HF Papers"); `signals` are the numbers behind such words, for
+    ranking (stars, stars_in_period, likes, downloads, upvotes, citations); `cautions` are
+    what a reader should know before using a model (its license, gated access, content tags).
+    """
 
     url: str
     title: str
@@ -30,18 +43,33 @@ class Item:
     summary: str = ""
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    provenance: tuple[str, ...] = ()
+    signals: dict[str, int] = field(default_factory=dict, hash=False)
+    cautions: tuple[str, ...] = ()
+    code_url: str = ""  # the code behind a paper, when a source knows it
 
     @property
     def key(self) -> str:
         return item_key(self.url)
 
 
+def arxiv_url(arxiv_id: str) -> str:
+    """A paper's public page, whichever source or mirror it came through."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
 def item_key(url: str) -> str:
-    """The identity of a link: a paper's arXiv id, otherwise its URL without the parts that vary."""
-    paper = ARXIV_LINK.match(url.strip())
+    """The identity of a link: a paper's arXiv id or DOI, otherwise its URL without the parts that vary."""
+    url = url.strip()
+    paper = ARXIV_LINK.match(url) or HF_PAPER_LINK.match(url)
     if paper:
         return f"arxiv:{paper['id']}"
-    parts = urlsplit(url.strip())
+    doi = DOI_LINK.match(url)
+    if doi:
+        name = unquote(doi[1]).rstrip(".,;")
+        arxiv = ARXIV_DOI.match(name)
+        return f"arxiv:{arxiv['id']}" if arxiv else f"doi:{name.lower()}"
+    parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
@@ -55,10 +83,39 @@ def is_web_link(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def merge(items: list[Item]) -> Item:
+    """One item out of the same link seen through several sources, keeping every source's word on it.
+
+    The fullest item (a paper from arXiv, with its abstract and authors, rather than a bare
+    citation in a commit) gives the title, link and text; the others add their source names,
+    provenance, tags, signals and cautions.
+    """
+    if len(items) == 1:
+        return items[0]
+    primary = max(items, key=lambda item: (len(item.summary) + 100 * len(item.authors), -items.index(item)))
+    signals: dict[str, int] = {}
+    for item in items:
+        for name, value in item.signals.items():
+            signals[name] = signals.get(name, 0) + value if name in ADDITIVE_SIGNALS else max(signals.get(name, 0), value)
+    return replace(
+        primary,
+        source=" · ".join(_unique(part for item in items for part in item.source.split(" · "))),
+        tags=_unique(tag for item in items for tag in item.tags),
+        provenance=_unique(line for item in items for line in item.provenance),
+        signals=signals,
+        cautions=_unique(line for item in items for line in item.cautions),
+        code_url=primary.code_url or next((item.code_url for item in items if item.code_url), ""),
+    )
+
+
+def _unique(values) -> tuple[str, ...]:  # noqa: ANN001 (any iterable of strings)
+    return tuple(dict.fromkeys(values))
+
+
 def guess_kind(url: str) -> str:
     """The medium a link points at, from its address alone; sources that know better say so."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    if ARXIV_LINK.match(url) or host in ("huggingface.co", "hf.co") and "/papers/" in url:
+    if ARXIV_LINK.match(url) or HF_PAPER_LINK.match(url) or DOI_LINK.match(url):
         return "paper"
     if host in ("youtube.com", "youtu.be", "m.youtube.com", "vimeo.com"):
         return "video"

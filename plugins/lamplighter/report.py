@@ -66,6 +66,10 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
                 "source": c.item.source,
                 "kind": c.item.kind,
                 "published": c.item.published.isoformat() if c.item.published else None,
+                "provenance": list(c.item.provenance),
+                "signals": c.item.signals,
+                "cautions": list(c.item.cautions),
+                "code_url": c.item.code_url or None,
                 "score": c.score,
                 "selected": c.item.key in selected,
             }

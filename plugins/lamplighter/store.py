@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -37,7 +37,10 @@ class ItemStore:
         write_atomically(self._path(source), json.dumps(rows, ensure_ascii=False))
 
 
+_TUPLES = [f.name for f in fields(Item) if f.default == ()]
+
+
 def _item(row: dict) -> Item:
     published = row.pop("published")
-    return Item(**{**row, "authors": tuple(row["authors"]), "tags": tuple(row["tags"])},
+    return Item(**{**row, **{name: tuple(row.get(name, ())) for name in _TUPLES}},
                 published=datetime.fromisoformat(published) if published else None)
