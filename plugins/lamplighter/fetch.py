@@ -18,6 +18,7 @@ feeds the editor's own scripts write.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import defaultdict
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -49,6 +51,14 @@ class Response:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     not_modified: bool = False  # the server answered 304: the body is the cached one
+
+    def json(self, expected: str) -> Any:
+        """The body as JSON; a SourceError quoting what came instead (an HTML error page, say)."""
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            start = " ".join(self.body[:80].decode("utf-8", "replace").split())
+            raise SourceError(f"expected JSON with {expected}, got {start!r}") from None
 
 
 class PatientRetry(Retry):
@@ -161,6 +171,19 @@ class Fetcher:
         if len(body) > self.max_bytes:
             raise SourceError(f"file is over the {self.max_bytes:,}-byte cap")
         return Response(url, body)
+
+
+def rebased(public_url: str, base_url: str | None) -> str:
+    """The address to ask for a public endpoint: `base_url` replaces its scheme and host, the path stays.
+
+    `rebased("https://export.arxiv.org/api/query?x=1", "http://127.0.0.1:8123/arxiv")` is
+    `http://127.0.0.1:8123/arxiv/api/query?x=1`. Mirrors and tests use it; the items' links
+    still point at the public site.
+    """
+    if not base_url:
+        return public_url
+    parts = urlsplit(public_url)
+    return base_url.rstrip("/") + parts._replace(scheme="", netloc="").geturl()
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:

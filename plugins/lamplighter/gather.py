@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from itertools import zip_longest
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import SourceError
@@ -53,11 +54,18 @@ class _Unchanged(Exception):
     """The source's answer was a 304 and its items from last time are at hand."""
 
 
-class _SourceFetcher:
-    """The shared fetcher as one source sees it: a 304 ends the source early when its items are stored."""
+class SourceFetcher:
+    """The shared fetcher as one source sees it, with what else a source may need.
 
-    def __init__(self, fetcher: Fetcher, *, can_skip: bool) -> None:
+    A 304 ends the source early when its items from last time are stored. `window` is the
+    span being gathered, `now` the moment of the gather (the date of a trending list), and
+    `cache_dir` the folder where a source may keep state between runs (git mirrors).
+    """
+
+    def __init__(self, fetcher: Fetcher, *, can_skip: bool, window: Window, now: datetime,
+                 cache_dir: Path) -> None:
         self.fetcher, self.can_skip = fetcher, can_skip
+        self.window, self.now, self.cache_dir = window, now, cache_dir
 
     def get(self, url: str) -> Response:
         response = self.fetcher.get(url)
@@ -73,7 +81,7 @@ def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceRepor
     now = now or datetime.now(timezone.utc)
 
     def run(source: SourceConfig) -> tuple[SourceReport, list[Item]]:
-        result = _gather_one(source, fetcher, store, window, now)
+        result = _gather_one(source, fetcher, store, window, now, settings.cache_dir)
         if on_done:
             on_done(result[0])
         return result
@@ -89,18 +97,20 @@ def _interleaved_by_host(sources: tuple[SourceConfig, ...]) -> list[int]:
     """Source indices, one host after another in turn, so workers do not all wait on one host's limit."""
     by_host: dict[str, list[int]] = {}
     for index, source in enumerate(sources):
-        address = source.options.get("url") or source.options.get("base_url") or ""
+        module = SOURCE_TYPES[source.type]
+        address = source.options.get("base_url") or source.options.get("url") or getattr(module, "ENDPOINT", "")
         by_host.setdefault(urlsplit(str(address)).netloc.lower(), []).append(index)
     return [index for turn in zip_longest(*by_host.values()) for index in turn if index is not None]
 
 
 def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window: Window,
-                now: datetime) -> tuple[SourceReport, list[Item]]:
+                now: datetime, cache_dir: Path) -> tuple[SourceReport, list[Item]]:
     report = SourceReport(source.name, source.type)
     started = time.monotonic()
     stored = store.load(source)
     try:
-        offered = SOURCE_TYPES[source.type].gather(source, _SourceFetcher(fetcher, can_skip=stored is not None))
+        own = SourceFetcher(fetcher, can_skip=stored is not None, window=window, now=now, cache_dir=cache_dir)
+        offered = SOURCE_TYPES[source.type].gather(source, own)
         store.save(source, offered)
     except _Unchanged:
         offered = stored or []

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .curate import Candidate
@@ -23,11 +24,11 @@ def table(reports: Sequence[SourceReport]) -> Table:
         grid.add_column(column, justify=justify)
     for report in reports:
         grid.add_row(
-            report.name,
+            escape(report.name),
             f"[{STATUS_STYLE.get(report.status, '')}]{report.status}[/]",
             str(report.items),
             f"{report.seconds:.2f}",
-            report.error or report.note,
+            escape(report.error or report.note),  # a server's words, never rich markup
         )
     return grid
 

@@ -6,10 +6,12 @@ fork configures one file. Errors name the setting, and the source, that needs fi
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import SettingsError
 
@@ -22,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
 }
 # Keys every source type accepts besides its own.
 COMMON_KEYS: dict[str, Any] = {"max_age_days": (int, float)}
+# Papers with Code shut down in 2025; its readers moved to Hugging Face's daily papers.
+PAPERS_WITH_CODE = ("Papers with Code shut down in 2025; its papers, code links and audience moved to "
+                    "Hugging Face's daily papers: use a source of type 'hf_papers' instead")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ def load(path: str | Path) -> Settings:
 
 def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings:
     """Lamplighter's settings out of Pelican's; relative paths are relative to the settings file."""
+    _check_names(pelican_settings)
     value = {name: pelican_settings.get(name, default) for name, default in DEFAULTS.items()}
     return Settings(
         content_path=Path(pelican_settings["PATH"]),
@@ -68,6 +74,17 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         max_bytes=int(_positive("LAMPLIGHTER_MAX_BYTES", value["LAMPLIGHTER_MAX_BYTES"])),
         workers=int(_positive("LAMPLIGHTER_WORKERS", value["LAMPLIGHTER_WORKERS"])),
     )
+
+
+def _check_names(pelican_settings: Mapping[str, Any]) -> None:
+    """A misspelt setting would be silently ignored: name it, and the one that was meant."""
+    for name in pelican_settings:
+        if "PAPERSWITHCODE" in name.replace("_", ""):
+            raise SettingsError(f"{name}: {PAPERS_WITH_CODE}")
+        if name.startswith("LAMPLIGHTER_") and name not in DEFAULTS:
+            close = difflib.get_close_matches(name, DEFAULTS, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; the settings are: {', '.join(DEFAULTS)}"
+            raise SettingsError(f"unknown setting {name}{hint}")
 
 
 def _positive(name: str, value: Any) -> float:
@@ -99,6 +116,8 @@ def _source(index: int, entry: Any) -> SourceConfig:
         raise SettingsError(f"{where} needs a 'name' (the text readers see as the source)")
     where = f"{where} {name!r}"
     kind = entry.get("type")
+    if str(kind).replace("_", "").replace("-", "").lower() == "paperswithcode":
+        raise SettingsError(f"{where}: {PAPERS_WITH_CODE}")
     if kind not in SOURCE_TYPES:
         known = ", ".join(sorted(SOURCE_TYPES))
         raise SettingsError(f"{where}: unknown type {kind!r}; the types are: {known}")
@@ -115,6 +134,10 @@ def _source(index: int, entry: Any) -> SourceConfig:
             raise SettingsError(f"{where}: {key!r} must be {_type_name(allowed[key])}, not {value!r}")
     if options.get("max_age_days", 1) <= 0:
         raise SettingsError(f"{where}: 'max_age_days' must be more than 0")
+    base = urlsplit(options.get("base_url", "http://public"))
+    if base.scheme not in ("http", "https") or not base.hostname or base.query or base.fragment:
+        raise SettingsError(f"{where}: 'base_url' must be an address like http://127.0.0.1:8123/mirror, "
+                            f"not {options['base_url']!r}")
     try:
         module.check(options)
     except ValueError as error:

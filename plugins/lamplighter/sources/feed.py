@@ -3,6 +3,7 @@
 Parsed with feedparser from the bytes we fetched (so our limits apply, not its own
 fetcher). Links resolve against the feed's final URL; entries without an http(s) link
 are skipped, and each item's kind is the source's `kind` or guessed from its link.
+The GitHub types read their Atom feeds through `read` and `entry_item` here.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from ..errors import SourceError
-from ..fetch import Fetcher
+from ..fetch import Fetcher, Response, rebased
 from ..items import KINDS, Item, guess_kind, is_web_link
 from ..settings import SourceConfig
 from ..text import plain_text
 
 TYPE = "feed"
 REQUIRED = {"url": str}
-OPTIONAL = {"kind": str}
+OPTIONAL = {"kind": str, "base_url": str}
 
 # arXiv's listings start each description with "arXiv:2311.15127v1 Announce Type: new Abstract:".
 _ARXIV_PREAMBLE = re.compile(r"^arXiv:\S+\s+Announce Type:\s*\S+\s+Abstract:\s*", re.I)
@@ -37,7 +38,13 @@ def check(options: dict[str, Any]) -> None:
 
 
 def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
-    response = fetcher.get(source.options["url"])
+    parsed, base = read(fetcher.get(rebased(source.options["url"], source.options.get("base_url"))))
+    items = (entry_item(entry, base=base, source=source) for entry in parsed.entries)
+    return [item for item in items if item]
+
+
+def read(response: Response, *, allow_empty: bool = False) -> tuple[Any, str]:
+    """The parsed feed, and the address its relative links resolve against; SourceError if it is no feed."""
     fetched_over_http = response.url.startswith(("http:", "https:"))
     parsed = feedparser.parse(
         response.body,
@@ -46,12 +53,10 @@ def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
     )
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         raise SourceError(f"not a feed: {_what_came_instead(response.body, parsed)}")
-    if not parsed.entries:
+    if not parsed.entries and not allow_empty:
         raise SourceError("the feed has no entries")
     # A local copy of a feed resolves its relative links like the original, from its self link.
-    base = response.url if fetched_over_http else _self_link(parsed.feed) or response.url
-    items = (_item(entry, base=base, source=source) for entry in parsed.entries)
-    return [item for item in items if item]
+    return parsed, response.url if fetched_over_http else _self_link(parsed.feed) or response.url
 
 
 def _what_came_instead(body: bytes, parsed: Any) -> str:
@@ -66,7 +71,8 @@ def _self_link(feed: Any) -> str:
     return next((link.get("href", "") for link in feed.get("links", []) if link.get("rel") == "self"), "")
 
 
-def _item(entry: Any, *, base: str, source: SourceConfig) -> Item | None:
+def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None = None) -> Item | None:
+    """An entry as an item, or None when it has no web link."""
     url = urljoin(base, entry.get("link", "").strip())
     if not is_web_link(url):
         return None
@@ -74,8 +80,8 @@ def _item(entry: Any, *, base: str, source: SourceConfig) -> Item | None:
         url=url,
         title=plain_text(entry.get("title", "")) or url,
         source=source.name,
-        kind=source.options.get("kind") or guess_kind(url),
-        published=_date(entry),
+        kind=kind or source.options.get("kind") or guess_kind(url),
+        published=entry_date(entry),
         summary=_ARXIV_PREAMBLE.sub("", plain_text(entry.get("summary", ""))),
         authors=_authors(entry),
         tags=tuple(term for t in entry.get("tags", []) if (term := plain_text(t.get("term") or ""))),
@@ -90,7 +96,7 @@ def _authors(entry: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _date(entry: Any) -> datetime | None:
+def entry_date(entry: Any) -> datetime | None:
     # Read the dict itself: feedparser's get() maps a missing `published` to `updated` with a warning.
     parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc) if parsed else None

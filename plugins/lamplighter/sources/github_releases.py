@@ -1,0 +1,48 @@
+"""`github_releases`: a repository's releases, from `https://github.com/OWNER/REPO/releases.atom`.
+
+One request per gather, answered from GitHub's cache (it sends an ETag, so an unchanged
+feed costs a 304). The feed holds the last ten releases; the newest are what matters.
+A release titled only by its tag ("v0.32.0") is named with its repository.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from ..fetch import rebased
+from ..items import Item
+from ..settings import SourceConfig
+from .feed import entry_item, read
+
+TYPE = "github_releases"
+ENDPOINT = "https://github.com"
+REQUIRED = {"repo": str}
+OPTIONAL = {"base_url": str}
+REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*)/[A-Za-z0-9_.\-]+$")
+
+
+def check(options: dict[str, Any]) -> None:
+    check_repo(options["repo"])
+
+
+def check_repo(repo: str) -> None:
+    if not REPO.match(repo) or repo.endswith((".git", "/..", "/.")):
+        raise ValueError(f"'repo' must be OWNER/NAME as on GitHub, like huggingface/diffusers, not {repo!r}")
+
+
+def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
+    repo = source.options["repo"]
+    public = f"{ENDPOINT}/{repo}/releases.atom"
+    response = fetcher.get(rebased(public, source.options.get("base_url")))
+    parsed, _ = read(response)
+    name = repo.split("/")[1]
+    items = []
+    for entry in parsed.entries:
+        # Links are relative to github.com, whatever mirror answered.
+        item = entry_item(entry, base=public, source=source, kind="release")
+        if item:
+            title = item.title if name.lower() in item.title.lower() else f"{repo} {item.title}"
+            items.append(replace(item, title=title, provenance=(f"released in {repo}",)))
+    return items

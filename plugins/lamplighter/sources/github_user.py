@@ -1,0 +1,48 @@
+"""`github_user`: what a followed person makes public on GitHub, from `https://github.com/USER.atom`.
+
+The feed mixes every public event; only the ones worth a reader's time become items: a
+repository created or made public (linked to the repository) and a release published.
+Stars, forks, pushes, comments and branches are left out. GitHub keeps the last few dozen
+events in the feed, so a busy person's week is best gathered daily.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from ..fetch import rebased
+from ..items import Item
+from ..settings import SourceConfig
+from .feed import entry_item, read
+
+TYPE = "github_user"
+ENDPOINT = "https://github.com"
+REQUIRED = {"user": str}
+OPTIONAL = {"base_url": str}
+USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+# The event is named in each entry's id: tag:github.com,2008:CreateEvent/43520394185
+_EVENT = re.compile(r":(\w+Event)/")
+_NEW_REPOSITORY = re.compile(r"\bcreated a repository\b|\bmade .+ public\b", re.IGNORECASE)
+
+
+def check(options: dict[str, Any]) -> None:
+    if not USER.match(options["user"]):
+        raise ValueError(f"'user' must be a GitHub user name like rromb, not {options['user']!r}")
+
+
+def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
+    user = source.options["user"]
+    public = f"{ENDPOINT}/{user}.atom"
+    parsed, _ = read(fetcher.get(rebased(public, source.options.get("base_url"))), allow_empty=True)
+    items = []
+    for entry in parsed.entries:
+        event = _EVENT.search(entry.get("id", ""))
+        kind = {"ReleaseEvent": "release", "PublicEvent": "code", "CreateEvent": "code"}.get(event[1] if event else "")
+        if not kind or event[1] == "CreateEvent" and not _NEW_REPOSITORY.search(entry.get("title", "")):
+            continue
+        item = entry_item(entry, base=ENDPOINT + "/", source=source, kind=kind)
+        if item:
+            items.append(replace(item, summary="", provenance=(f"by {user}, followed",)))
+    return items
