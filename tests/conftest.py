@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def serving() -> Iterator[FeedServer]:
                 in_flight[0] += 1
                 state.most_at_once = max(state.most_at_once, in_flight[0])
             try:
-                self._answer(routes.get(self.path))
+                # A route without a query answers every query on its path (APIs are asked with parameters).
+                self._answer(routes.get(self.path) or routes.get(self.path.split("?")[0]))
             finally:
                 with lock:
                     in_flight[0] -= 1
@@ -158,3 +160,21 @@ def project(tmp_path: Path) -> Project:
     made = Project(tmp_path)
     made.configure([])
     return made
+
+
+def run_source(source_type: str, options: dict, *, cache_dir: Path, since: datetime | None = None,
+               until: datetime | None = None, now: datetime | None = None) -> list:
+    """One source, checked as the settings check it, gathered over real HTTP with a fresh fetcher."""
+    from lamplighter.fetch import Fetcher
+    from lamplighter.gather import SourceFetcher
+    from lamplighter.settings import from_pelican
+    from lamplighter.sources import SOURCE_TYPES
+    from lamplighter.weeks import Window
+
+    [config] = from_pelican({"PATH": str(cache_dir), "LAMPLIGHTER_SOURCES": [
+        {"name": "Test", "type": source_type, **options}]}, base=cache_dir).sources
+    since = since or datetime(2026, 11, 23, tzinfo=timezone.utc)
+    window = Window(since, until or since + timedelta(days=7))
+    fetcher = SourceFetcher(Fetcher(timeout=5, max_bytes=1_000_000, host_rules={}), can_skip=False, window=window,
+                            now=now or window.since + timedelta(days=2), cache_dir=cache_dir)
+    return SOURCE_TYPES[source_type].gather(config, fetcher)

@@ -38,17 +38,23 @@ def check(options: dict[str, Any]) -> None:
 
 
 def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
-    parsed, base = read(fetcher.get(rebased(source.options["url"], source.options.get("base_url"))))
+    url = source.options["url"]
+    parsed, base = read(fetcher.get(rebased(url, source.options.get("base_url"))),
+                        public_url=url if source.options.get("base_url") else None)
     items = (entry_item(entry, base=base, source=source) for entry in parsed.entries)
     return [item for item in items if item]
 
 
-def read(response: Response, *, allow_empty: bool = False) -> tuple[Any, str]:
-    """The parsed feed, and the address its relative links resolve against; SourceError if it is no feed."""
+def read(response: Response, *, allow_empty: bool = False, public_url: str | None = None) -> tuple[Any, str]:
+    """The parsed feed, and the address its relative links resolve against; SourceError if it is no feed.
+
+    Links resolve against `public_url` when given: a feed read from a mirror links to the original site.
+    """
     fetched_over_http = response.url.startswith(("http:", "https:"))
+    location = public_url or (response.url if fetched_over_http else "")
     parsed = feedparser.parse(
         response.body,
-        response_headers={"content-location": response.url if fetched_over_http else "",
+        response_headers={"content-location": location,
                           "content-type": response.headers.get("content-type", "")},
     )
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
@@ -56,7 +62,7 @@ def read(response: Response, *, allow_empty: bool = False) -> tuple[Any, str]:
     if not parsed.entries and not allow_empty:
         raise SourceError("the feed has no entries")
     # A local copy of a feed resolves its relative links like the original, from its self link.
-    return parsed, response.url if fetched_over_http else _self_link(parsed.feed) or response.url
+    return parsed, location or _self_link(parsed.feed) or response.url
 
 
 def _what_came_instead(body: bytes, parsed: Any) -> str:

@@ -36,7 +36,7 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     repo = source.options["repo"]
     public = f"{ENDPOINT}/{repo}/releases.atom"
     response = fetcher.get(rebased(public, source.options.get("base_url")))
-    parsed, _ = read(response)
+    parsed, _ = read(response, public_url=public)
     name = repo.split("/")[1]
     items = []
     for entry in parsed.entries:

@@ -35,7 +35,8 @@ def check(options: dict[str, Any]) -> None:
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     user = source.options["user"]
     public = f"{ENDPOINT}/{user}.atom"
-    parsed, _ = read(fetcher.get(rebased(public, source.options.get("base_url"))), allow_empty=True)
+    parsed, _ = read(fetcher.get(rebased(public, source.options.get("base_url"))), allow_empty=True,
+                     public_url=public)
     items = []
     for entry in parsed.entries:
         event = _EVENT.search(entry.get("id", ""))

@@ -80,6 +80,8 @@ def cautions(model: dict[str, Any], tags: tuple[str, ...]) -> tuple[str, ...]:
     card = model.get("cardData") if isinstance(model.get("cardData"), dict) else {}
     license_name = next((tag.split(":", 1)[1] for tag in tags if tag.startswith("license:")), "")
     license_name = license_name or str(card.get("license") or "")
+    if license_name == "other" and card.get("license_name"):
+        license_name = str(card["license_name"])  # the Hub says "other" for a custom license, named in the card
     notes = [f"license: {plain_text(license_name)}" if license_name else "license: not stated"]
     gated = model.get("gated")
     if gated not in (None, False, "false", ""):

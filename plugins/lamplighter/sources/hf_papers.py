@@ -75,7 +75,9 @@ def _item(entry: dict[str, Any], source: SourceConfig) -> Item | None:
         title=plain_text(str(entry.get("title") or paper.get("title") or "")) or f"arXiv:{paper_id}",
         source=source.name,
         kind="paper",
-        published=_date(entry.get("publishedAt")) or _date(paper.get("publishedAt")),
+        # The day it was featured; older answers only say when the entry or the paper was published.
+        published=next(filter(None, map(_date, (paper.get("submittedOnDailyAt"), entry.get("publishedAt"),
+                                                paper.get("publishedAt")))), None),
         summary=plain_text(str(paper.get("summary") or entry.get("summary") or "")),
         authors=tuple(name for author in paper.get("authors") or []
                       if isinstance(author, dict) and (name := plain_text(str(author.get("name") or "")))),
