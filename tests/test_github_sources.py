@@ -58,7 +58,9 @@ def test_a_users_feed_gives_new_repositories_and_releases_not_stars_or_chatter(f
         ("https://github.com/rromb/fast-sampler/releases/tag/v1.0", "release"),
         ("https://github.com/rromb/old-notes", "code"),
     ]
-    assert items[0].provenance == ("by rromb, followed",)
+    assert [item.title for item in items] == ["rromb/fast-sampler", "rromb/fast-sampler v1.0", "rromb/old-notes"]
+    assert [item.provenance for item in items] == [("new repository by rromb, followed",), ("release by rromb, followed",),
+                                                   ("made public by rromb, followed",)]
 
 
 ROWS = [

@@ -126,7 +126,10 @@ def render_item(item: Item) -> list[str]:
     if item.authors and item.kind == "paper":
         names = ", ".join(item.authors[:3]) + (" et al." if len(item.authors) > 3 else "")
         about = f"{names.rstrip('.')}. {about}" if about else names
-    described = [" · ".join(seen) + "." if seen else "", markdown_text(shorten(about, SUMMARY_LIMIT)) if about else ""]
+    about = shorten(about, SUMMARY_LIMIT)
+    if about and not about.endswith((".", "!", "?", "…")):
+        about += "."  # Markdown joins the lines: keep them sentences
+    described = [" · ".join(seen) + "." if seen else "", markdown_text(about)]
     if item.cautions:
         described.append("Before using it: " + markdown_text("; ".join(item.cautions)) + ".")
     described = [text for text in described if text]

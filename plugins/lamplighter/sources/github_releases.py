@@ -44,5 +44,5 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
         item = entry_item(entry, base=public, source=source, kind="release")
         if item:
             title = item.title if name.lower() in item.title.lower() else f"{repo} {item.title}"
-            items.append(replace(item, title=title, provenance=(f"released in {repo}",)))
+            items.append(replace(item, title=title))
     return items

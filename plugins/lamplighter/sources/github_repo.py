@@ -170,7 +170,7 @@ def _items(commit: Commit, repo: str, branch: str, source: SourceConfig) -> list
         published=commit.when,
         summary=shorten(_description(commit.message), SUMMARY_LIMIT),
         authors=(commit.author,) if commit.author else (),
-        provenance=(f"{merged}, +{len(commit.added):,} lines"
+        provenance=(f"{merged}, +{len(commit.added):,} line{'s' if len(commit.added) != 1 else ''}"
                     + (f", cites {len(cited)} paper{'s' if len(cited) > 1 else ''}" if cited else ""),),
         signals={"lines_added": len(commit.added)},
     )

@@ -9,6 +9,7 @@ events in the feed, so a busy person's week is best gathered daily.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import replace
 from typing import Any
 
@@ -24,6 +25,9 @@ OPTIONAL = {"base_url": str}
 USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 # The event is named in each entry's id: tag:github.com,2008:CreateEvent/43520394185
 _EVENT = re.compile(r":(\w+Event)/")
+# The events that become items: their kind, and what the person did.
+_EVENTS = {"CreateEvent": ("code", "new repository"), "PublicEvent": ("code", "made public"),
+           "ReleaseEvent": ("release", "release")}
 _NEW_REPOSITORY = re.compile(r"\bcreated a repository\b|\bmade .+ public\b", re.IGNORECASE)
 
 
@@ -40,10 +44,15 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     items = []
     for entry in parsed.entries:
         event = _EVENT.search(entry.get("id", ""))
-        kind = {"ReleaseEvent": "release", "PublicEvent": "code", "CreateEvent": "code"}.get(event[1] if event else "")
-        if not kind or event[1] == "CreateEvent" and not _NEW_REPOSITORY.search(entry.get("title", "")):
+        name = event[1] if event else ""
+        if name not in _EVENTS or name == "CreateEvent" and not _NEW_REPOSITORY.search(entry.get("title", "")):
             continue
+        kind, what = _EVENTS[name]
         item = entry_item(entry, base=ENDPOINT + "/", source=source, kind=kind)
         if item:
-            items.append(replace(item, summary="", provenance=(f"by {user}, followed",)))
+            # The entry's title repeats the user's name ("rromb created a repository rromb/x"): name the repository.
+            repository = "/".join(urlsplit(item.url).path.strip("/").split("/")[:2])
+            title = f"{repository} {item.url.rsplit('/', 1)[-1]}" if kind == "release" else repository
+            items.append(replace(item, title=title or item.title, summary="",
+                                 provenance=(f"{what} by {user}, followed",)))
     return items
