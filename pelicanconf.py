@@ -60,15 +60,36 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 # What `lamplighter gather` reads. Each source: a name readers see, a type, the type's keys.
+# A generative-image newsletter's channels: the people, the code, the Hub, the lists, the blogs.
 LAMPLIGHTER_SOURCES = [
+    # Papers by the people who keep moving the field.
+    {"name": "Followed authors", "type": "arxiv", "authors": [
+        "Robin Rombach", "Patrick Esser", "Andreas Blattmann", "Björn Ommer", "Jonathan Ho", "Tim Salimans",
+        "Yang Song", "Tero Karras", "Lvmin Zhang", "William Peebles", "Saining Xie", "Yaron Lipman",
+        "Chenlin Meng", "Kaiming He"]},
+    {"name": "arXiv: diffusion in vision", "type": "arxiv", "categories": ["cs.CV"],
+     "query": 'abs:diffusion OR abs:"flow matching" OR abs:"rectified flow"', "max_results": 100},
+    {"name": "HF Papers", "type": "hf_papers", "limit": 50},
+    # The code: what was merged, what was released, what is rising.
+    {"name": "diffusers", "type": "github_repo", "repo": "huggingface/diffusers", "branch": "main"},
+    {"name": "diffusers releases", "type": "github_releases", "repo": "huggingface/diffusers"},
+    {"name": "ComfyUI releases", "type": "github_releases", "repo": "comfyanonymous/ComfyUI"},
+    {"name": "lllyasviel on GitHub", "type": "github_user", "user": "lllyasviel"},
+    {"name": "GitHub Trending (Python)", "type": "github_trending", "language": "python", "since": "weekly"},
+    # The Hub: models people are trying this week.
+    {"name": "Trending text-to-image models", "type": "hf_models", "pipeline_tag": "text-to-image", "limit": 20},
+    {"name": "Trending text-to-video models", "type": "hf_models", "pipeline_tag": "text-to-video", "limit": 10},
+    # Blogs, channels and discussions.
     {"name": "Hugging Face blog", "type": "feed", "url": "https://huggingface.co/blog/feed.xml"},
-    {"name": "arXiv cs.CV", "type": "feed", "url": "https://rss.arxiv.org/rss/cs.CV", "kind": "paper"},
-    {"name": "diffusers releases", "type": "feed", "url": "https://github.com/huggingface/diffusers/releases.atom",
-     "kind": "release"},
-    {"name": "ComfyUI releases", "type": "feed", "url": "https://github.com/comfyanonymous/ComfyUI/releases.atom",
-     "kind": "release"},
-    {"name": "BAIR blog", "type": "feed", "url": "https://bair.berkeley.edu/blog/feed.xml"},
+    {"name": "Sander Dieleman", "type": "feed", "url": "https://sander.ai/feed.xml"},
     {"name": "Lil'Log", "type": "feed", "url": "https://lilianweng.github.io/index.xml"},
+    {"name": "BAIR blog", "type": "feed", "url": "https://bair.berkeley.edu/blog/feed.xml"},
+    {"name": "Two Minute Papers", "type": "feed", "kind": "video",
+     "url": "https://www.youtube.com/feeds/videos.xml?channel_id=UCbfYPyITQ-7l4upoX8nvctg"},
+    {"name": "Yannic Kilcher", "type": "feed", "kind": "video",
+     "url": "https://www.youtube.com/feeds/videos.xml?channel_id=UCZHmQk67mSJgfCCTn7xBfew"},
+    {"name": "r/StableDiffusion", "type": "feed", "kind": "discussion",
+     "url": "https://www.reddit.com/r/StableDiffusion/top/.rss?t=week"},
 ]
 LAMPLIGHTER_CACHE_DIR = "cache/lamplighter"
 LAMPLIGHTER_TIMEOUT = 20  # seconds per request

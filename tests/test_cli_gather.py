@@ -118,6 +118,9 @@ def test_nothing_gathered_exits_1_and_writes_nothing(feed_server, project, capsy
     ([{"name": "A", "type": "feed", "url": "https://x.example/1"}, {"name": "A", "type": "feed", "url": "https://x.example/2"}],
      "two sources are named 'A'"),
     ([], "LAMPLIGHTER_SOURCES in"),
+    ([{"name": "PwC", "type": "paperswithcode"}], "LAMPLIGHTER_SOURCES[0] 'PwC': Papers with Code shut down in 2025"),
+    ([{"name": "Lab", "type": "feed", "url": "https://x.example/", "base_url": "127.0.0.1:8123"}],
+     "'base_url' must be an address like http://127.0.0.1:8123/mirror"),
 ])
 def test_bad_sources_exit_2_naming_the_source(project, capsys, sources, message):
     project.configure(sources)
@@ -132,6 +135,8 @@ def test_bad_sources_exit_2_naming_the_source(project, capsys, sources, message)
     ("LAMPLIGHTER_TIMEOUT = 0", "LAMPLIGHTER_TIMEOUT must be a positive number"),
     ("LAMPLIGHTER_MAX_BYTES = 'big'", "LAMPLIGHTER_MAX_BYTES must be a positive number"),
     ("LAMPLIGHTER_SOURCES = {'name': 'x'}", "LAMPLIGHTER_SOURCES must be a list"),
+    ("LAMPLIGHTER_WORKER = 4", "unknown setting LAMPLIGHTER_WORKER; did you mean LAMPLIGHTER_WORKERS?"),
+    ("LAMPLIGHTER_PAPERSWITHCODE = True", "Papers with Code shut down in 2025"),
 ])
 def test_bad_settings_exit_2_naming_the_setting(project, capsys, extra, message):
     project.configure([{"name": "Lab", "type": "feed", "url": "https://x.example/"}], extra=extra)

@@ -28,3 +28,11 @@ def test_every_source_type_and_its_keys_are_in_the_readme(name):
 def test_quick_start_is_the_two_commands():
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert "make demo" in quick_start and "make test" in quick_start
+
+
+def test_the_shipped_settings_use_every_source_type_and_are_valid():
+    from lamplighter import settings
+
+    shipped = settings.load(REPO / "pelicanconf.py")
+
+    assert {source.type for source in shipped.sources} == set(SOURCE_TYPES)

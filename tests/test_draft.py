@@ -182,3 +182,20 @@ def test_the_draft_renders_items_as_one_list_with_notes_as_later_paragraphs():
     assert body.count("<li>") == 2
     assert "<p>The editor's note.</p>" in body
     assert "lamplighter: how to edit" in text
+
+
+def test_provenance_code_and_cautions_render_as_text_and_one_safe_link():
+    hostile = Item(url="https://a.example/", title="A", source="S", kind="model", summary="text-to-image",
+                   provenance=("[click](javascript:alert(1))", "<script>alert(2)</script>"),
+                   cautions=("license: <b>openrail</b>", "tagged not-for-all-audiences"),
+                   code_url="javascript:alert(3)")
+    safe = Item(url="https://b.example/", title="B", source="S", kind="paper", code_url="https://github.com/a/b")
+
+    text = draft.merge(draft.new_draft(WEEK, 1), [hostile, safe])
+    body = markdown.markdown(text.split("-->", 1)[1], extensions=["extra"])
+
+    assert "javascript:" not in body.replace("[click](javascript:alert(1))", "")
+    assert "<script>" not in body and "<b>" not in body
+    assert "Before using it: license: &lt;b&gt;openrail&lt;/b&gt;; tagged not-for-all-audiences." in body
+    assert body.count("<a ") == 3  # the two items' links and B's code
+    assert '<a href="https://github.com/a/b">code</a>' in body
