@@ -104,3 +104,19 @@ def test_a_trending_page_without_rows_is_an_error_not_a_quiet_week(feed_server, 
 def test_bad_keys_are_named(tmp_path, source_type, options, message):
     with pytest.raises(SettingsError, match=message):
         run_source(source_type, options, cache_dir=tmp_path)
+
+
+def test_a_repository_quiet_for_two_months_is_not_stale_but_a_blog_is(feed_server, tmp_path):
+    from datetime import timedelta
+
+    from lamplighter.gather import SourceReport, _check_freshness
+    from lamplighter.items import Item
+    from lamplighter.settings import SourceConfig
+
+    old = [Item(url="https://github.com/a/b/releases/tag/v1", title="v1", source="S",
+                published=GATHERED - timedelta(days=60))]
+    reports = {kind: SourceReport("S", kind) for kind in ("github_releases", "feed")}
+    for kind, report in reports.items():
+        _check_freshness(report, old, SourceConfig("S", kind, {}), GATHERED)
+
+    assert (reports["github_releases"].status, reports["feed"].status) == ("ok", "stale")

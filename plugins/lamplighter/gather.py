@@ -6,7 +6,8 @@ per-host limits). Every source ends in one status with a one-line reason:
 
 - `ok`: gathered;
 - `not_modified`: the server answered 304, and the items stored last time are used;
-- `stale`: gathered, but its newest item is older than its `max_age_days` (default 30):
+- `stale`: gathered, but its newest item is older than its `max_age_days` (default 30, or
+  its type's `MAX_AGE_DAYS`: releases and people's activity come less often than posts):
   a bridge or feed that silently stopped updating looks exactly like this;
 - `error`: nothing gathered, with the reason; the run goes on.
 """
@@ -134,7 +135,8 @@ def _check_freshness(report: SourceReport, items: list[Item], source: SourceConf
     dates = [item.published for item in items if item.published]
     if report.status == "error" or not dates:
         return
-    max_age = source.options.get("max_age_days", DEFAULT_MAX_AGE_DAYS)
+    default = getattr(SOURCE_TYPES[source.type], "MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+    max_age = source.options.get("max_age_days", default)
     age = now - max(dates)
     if age > timedelta(days=max_age):
         report.status = "stale"

@@ -28,6 +28,7 @@ from .feed import entry_date, read
 
 TYPE = "arxiv"
 ENDPOINT = "https://export.arxiv.org/api/query"
+MAX_AGE_DAYS = 90  # before `stale`: a followed author may not publish for a couple of months
 REQUIRED: dict[str, Any] = {}
 OPTIONAL = {"authors": list, "categories": list, "query": str, "max_results": int, "base_url": str}
 DEFAULT_MAX_RESULTS = 50

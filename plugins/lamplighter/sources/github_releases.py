@@ -18,6 +18,7 @@ from .feed import entry_item, read
 
 TYPE = "github_releases"
 ENDPOINT = "https://github.com"
+MAX_AGE_DAYS = 180  # before `stale`: a repository may not release for months
 REQUIRED = {"repo": str}
 OPTIONAL = {"base_url": str}
 REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*)/[A-Za-z0-9_.\-]+$")

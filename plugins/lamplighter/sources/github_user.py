@@ -20,6 +20,7 @@ from .feed import entry_item, read
 
 TYPE = "github_user"
 ENDPOINT = "https://github.com"
+MAX_AGE_DAYS = 90  # before `stale`: a person may make nothing public for a while
 REQUIRED = {"user": str}
 OPTIONAL = {"base_url": str}
 USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
