@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import urlencode
 
-from lamplighter.items import guess_kind, item_key
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lamplighter.items import TRACKING_PARAMETER, guess_kind, item_key, tracking_parameters, without_tracking
 
 
 @pytest.mark.parametrize("url", [
@@ -44,3 +48,39 @@ def test_page_keys_keep_the_query_and_a_non_default_port():
 ])
 def test_kind_is_guessed_from_the_link(url, kind):
     assert guess_kind(url) == kind
+
+
+def test_tracking_parameters_and_parameter_order_do_not_change_a_key():
+    clean = "https://blog.example/post?page=2&id=7"
+    assert item_key("https://blog.example/post?utm_source=x&id=7&fbclid=abc&page=2&utm_medium=rss") == item_key(clean)
+    assert item_key("https://youtu.be/dQw4w9WgXcQ?si=share") == item_key("https://m.youtube.com/watch?v=dQw4w9WgXcQ")
+
+
+def test_tracking_parameters_are_named_and_removed():
+    url = "https://blog.example/post?id=7&utm_source=newsletter&gclid=1#part"
+    assert tracking_parameters(url) == ["utm_source", "gclid"]
+    assert without_tracking(url) == "https://blog.example/post?id=7#part"
+    assert without_tracking("https://blog.example/?q=a+b") == "https://blog.example/?q=a+b"  # untouched when clean
+
+
+PATH_PART = st.text(alphabet=st.characters(whitelist_categories=("Ll", "Nd")), min_size=1, max_size=8)
+PARAMS = st.lists(st.tuples(PATH_PART.filter(lambda name: not TRACKING_PARAMETER.match(name)), PATH_PART),
+                  max_size=4, unique_by=lambda pair: pair[0])
+
+
+@given(host=PATH_PART, path=st.lists(PATH_PART, max_size=3), params=PARAMS,
+       tracking=st.lists(st.sampled_from(["utm_source", "utm_campaign", "fbclid", "gclid", "mc_eid", "si"]), max_size=3),
+       www=st.booleans(), https=st.booleans(), slash=st.booleans(), fragment=st.one_of(st.none(), PATH_PART),
+       shuffle=st.randoms())
+def test_one_page_has_one_key_however_it_is_dressed(host, path, params, tracking, www, https, slash, fragment, shuffle):
+    base = f"https://{host}.example/{'/'.join(path)}"
+    plain = base + (f"?{urlencode(params)}" if params else "")
+    dressed_params = [*params, *((name, "x") for name in tracking)]
+    shuffle.shuffle(dressed_params)
+    dressed = (f"{'https' if https else 'http'}://{'www.' if www else ''}{host}.example/{'/'.join(path)}"
+               + ("/" if slash and path else "") + (f"?{urlencode(dressed_params)}" if dressed_params else "")
+               + (f"#{fragment}" if fragment else ""))
+
+    assert item_key(dressed) == item_key(plain)
+    assert item_key(without_tracking(dressed)) == item_key(dressed)
+    assert tracking_parameters(without_tracking(dressed)) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 # Sections of the draft, in the order they appear.
 KINDS = ("paper", "code", "model", "release", "article", "video", "discussion")
@@ -21,6 +21,12 @@ HF_PAPER_LINK = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/pap
 # arXiv registers a DOI for every paper: 10.48550/arXiv.2403.03206.
 ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.{ARXIV_ID}$", re.IGNORECASE)
 DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+# Query parameters that say where a click came from, not what the link points at.
+TRACKING_PARAMETER = re.compile(
+    r"^(?:utm_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|li_fat_id|mc_cid|mc_eid|_hsenc|_hsmi"
+    r"|igshid|mkt_tok|ref_src|ref_url|trk|spm|si|s_cid|_ga|_gl)$",
+    re.IGNORECASE,
+)
 # Signals that add up when one link comes from several sources; the others keep their highest value.
 ADDITIVE_SIGNALS = ("citations",)
 
@@ -70,17 +76,36 @@ def item_key(url: str) -> str:
         arxiv = ARXIV_DOI.match(name)
         return f"arxiv:{arxiv['id']}" if arxiv else f"doi:{name.lower()}"
     parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
+    query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+                   if not TRACKING_PARAMETER.match(name))
+    if host == "youtu.be":  # the share link of a video is the video
+        host, query = "youtube.com", sorted([*query, ("v", parts.path.strip("/"))])
+        return f"{host}/watch?{urlencode(query)}"
     key = host + (parts.path.rstrip("/") or "")
-    return f"{key}?{parts.query}" if parts.query else key
+    return f"{key}?{urlencode(query)}" if query else key
 
 
 def is_web_link(url: str) -> bool:
     """Whether a link can go in an issue: http(s) to a named host, nothing else."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def tracking_parameters(url: str) -> list[str]:
+    """The names of the parameters in a link that only track the click (utm_source, fbclid…)."""
+    return [name for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if TRACKING_PARAMETER.match(name)]
+
+
+def without_tracking(url: str) -> str:
+    """The link a reader should get: the same address without its tracking parameters."""
+    if not tracking_parameters(url):
+        return url
+    parts = urlsplit(url)
+    kept = [pair for pair in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETER.match(pair[0])]
+    return parts._replace(query=urlencode(kept)).geturl()
 
 
 def merge(items: list[Item]) -> Item:
