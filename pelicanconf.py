@@ -91,6 +91,13 @@ LAMPLIGHTER_SOURCES = [
     {"name": "r/StableDiffusion", "type": "feed", "kind": "discussion",
      "url": "https://www.reddit.com/r/StableDiffusion/top/.rss?t=week"},
 ]
+# What this newsletter's editor wants to learn now, and what they are not interested in.
+LAMPLIGHTER_FOCUS = {
+    "controlnet": 2, "flow matching": 2, "rectified flow": 2, "diffusion transformer": 2, "distillation": 1.5,
+    "video diffusion": 1.5, "image editing": 1, "lora": 1, "comfyui": 1, "sdxl": 0.5, "survey": -0.5,
+}
+LAMPLIGHTER_MUTE = {"terms": ["nft", "crypto", "airdrop"], "tags": ["not-for-all-audiences"]}
+LAMPLIGHTER_BUDGET_MINUTES = 120
 LAMPLIGHTER_CACHE_DIR = "cache/lamplighter"
 LAMPLIGHTER_TIMEOUT = 20  # seconds per request
 LAMPLIGHTER_MAX_BYTES = 10 * 1024 * 1024  # a larger response is abandoned, not read

@@ -52,7 +52,8 @@ def test_json_lists_sources_and_candidates_and_the_draft(two_feeds, capsys):
         ("arxiv:2403.03206", "paper", "Papers", True),
     }
     assert all(set(c) == {"id", "url", "title", "source", "kind", "published", "provenance", "signals",
-                          "cautions", "code_url", "score", "selected"}
+                          "cautions", "code_url", "score", "reasons", "minutes", "muted_by", "repeat_of",
+                          "selected"}
                for c in result["candidates"])
 
 

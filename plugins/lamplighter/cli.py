@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import curate, issues, report, settings
+from .archive import Archive
 from .errors import SettingsError
 from .gather import gather
 from .weeks import Window, midnight, parse_week, week_of, week_window
@@ -77,11 +78,15 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
 
     with _progress(console, len(config.sources)) as advance:
         gathering = gather(config, window, on_done=advance)
-    candidates = curate.rank(gathering.items, window)
+    archive = Archive.load(issues.draft_path(config.content_path, week).parent, besides=week)
+    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources})
+    candidates = curate.rank(gathering.items, window, focus, archive)
+    budget = curate.Budget(config.budget_minutes, config.section_caps)
     update = None
     if candidates:
-        update = issues.update(config.content_path, week, candidates, today=today, write=not args.dry_run)
-    report.print_summary(console, gathering.reports, update)
+        update = issues.update(config.content_path, week, candidates, today=today, write=not args.dry_run,
+                               budget=budget)
+    report.print_summary(console, gathering.reports, update, candidates)
     if args.json:
         print(report.as_json(week, gathering.reports, candidates, update))
     if not candidates:

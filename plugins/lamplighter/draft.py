@@ -24,6 +24,7 @@ SECTION_TITLES = {
     "paper": "Papers", "code": "Code", "model": "Models", "release": "Releases",
     "article": "Articles", "video": "Videos", "discussion": "Discussions",
 }
+SECTION_KINDS = {title.lower(): kind for kind, title in SECTION_TITLES.items()}
 SUMMARY_LIMIT = 300
 
 HEADER_COMMENT = """\
@@ -33,11 +34,12 @@ HEADER_COMMENT = """\
   - Delete an item's list item to drop it: gathering again will not bring it back.
   - Everything else you write (an introduction here, a closing at the end) is yours;
     gathering again only adds new items and never changes a line you wrote.
+  - "Reading-time" is the estimate for every item here; gathering keeps it up to date.
   - To publish, change "Status: draft" to "Status: published".
 -->"""
 
 _ITEM_START = re.compile(r"^[-*+][ \t]")
-_LINK = re.compile(r"\[(?:\\.|[^\]\\])*\]\(\s*<?([^)\s>]+)")
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _METADATA = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
@@ -49,6 +51,12 @@ class DraftItem:
     start: int  # first line
     end: int  # one past the last non-blank line
     section: str | None  # the heading above it, lower-cased
+    title: str = ""  # the link's text
+
+    @property
+    def kind(self) -> str | None:
+        """The kind its section holds, if it sits under one of the sections gathering writes."""
+        return SECTION_KINDS.get(self.section or "")
 
 
 @dataclass(frozen=True)
@@ -81,13 +89,13 @@ def parse(text: str) -> Draft:
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
     section: str | None = None
-    current: tuple[str, int, str | None] | None = None  # key, start, section
+    current: tuple[str, int, str | None, str] | None = None  # key, start, section, title
     last_text = previous = body - 1
     in_fence = False
 
     def close() -> None:
         if current:
-            items.append(DraftItem(current[0], current[1], last_text + 1, current[2]))
+            items.append(DraftItem(current[0], current[1], last_text + 1, current[2], current[3]))
 
     for index in range(body, len(lines)):
         line = lines[index]
@@ -104,12 +112,16 @@ def parse(text: str) -> Draft:
             if len(heading[1]) == 2:
                 headings.setdefault(section, index)
         elif starts_block and _ITEM_START.match(line) and (link := _LINK.search(line)):
-            current = (item_key(link[1]), index, section)
+            current = (item_key(link[2]), index, section, _unescaped(link[1]))
         if line.strip():
             last_text = index
         previous = index
     close()
     return Draft(lines, metadata, items, headings)
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def render_item(item: Item) -> list[str]:
@@ -170,6 +182,19 @@ def merge(text: str, items: Iterable[Item]) -> str:
         if position < len(lines) and lines[position].strip():
             block = [*block, ""]
         lines[position:position] = block
+    return "\n".join(lines) + "\n"
+
+
+def with_metadata(text: str, name: str, value: str) -> str:
+    """The draft with one metadata field set: replaced where it is, or added at the end of the block."""
+    lines = text.splitlines()
+    end = next((index for index, line in enumerate(lines) if not _METADATA.match(line)), len(lines))
+    for index in range(end):
+        if lines[index].lower().startswith(f"{name.lower()}:"):
+            lines[index] = f"{name}: {value}"
+            break
+    else:
+        lines.insert(end, f"{name}: {value}")
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from . import draft
-from .curate import Candidate
+from .curate import READING_MINUTES, Budget, Candidate
 from .items import Item
 from .record import Record
 
@@ -23,6 +23,7 @@ class DraftUpdate:
     added: list[Item] = field(default_factory=list)
     selected: set[str] = field(default_factory=set)  # keys in the draft after the update
     dropped: set[str] = field(default_factory=set)  # keys the editor deleted
+    minutes: int = 0  # the draft's reading time after the update
 
 
 def draft_path(content_path: Path, week: str) -> Path:
@@ -40,8 +41,9 @@ def next_issue_number(issues_dir: Path, week: str) -> int:
     return max(numbers) + 1
 
 
-def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, today: date, write: bool) -> DraftUpdate:
-    """Add the new candidates to the week's draft, keeping everything the editor did to it."""
+def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, today: date, write: bool,
+           budget: Budget | None = None) -> DraftUpdate:
+    """Add the best new candidates that fit the budget to the week's draft, keeping everything the editor did."""
     path = draft_path(content_path, week)
     result = DraftUpdate(path)
     if path.exists():
@@ -54,10 +56,14 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
         return result
     record = Record.beside(path)
     result.dropped = set(record.offered) - current.keys
-    result.added = [c.item for c in candidates if c.item.key not in current.keys | result.dropped]
+    new = [c for c in candidates if c.item.key not in current.keys | result.dropped]
+    result.added = [c.item for c in (budget or Budget()).select(new, present=[i.kind for i in current.items])]
     result.selected = current.keys | {item.key for item in result.added}
+    kinds = [i.kind or "article" for i in current.items] + [item.kind for item in result.added]
+    result.minutes = sum(READING_MINUTES.get(kind, READING_MINUTES["article"]) for kind in kinds)
     if write:
-        draft.write_atomically(path, draft.merge(text, result.added))
+        merged = draft.merge(text, result.added)
+        draft.write_atomically(path, draft.with_metadata(merged, "Reading-time", f"{result.minutes} min"))
         for item in result.added:
             record.offer(item, today)
         record.save()  # after the draft: a crash between the two can only forget a drop, never lose an item

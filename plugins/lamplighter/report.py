@@ -33,8 +33,13 @@ def table(reports: Sequence[SourceReport]) -> Table:
     return grid
 
 
-def print_summary(console: Console, reports: Sequence[SourceReport], update: DraftUpdate | None) -> None:
+def print_summary(console: Console, reports: Sequence[SourceReport], update: DraftUpdate | None,
+                  candidates: Sequence[Candidate] = ()) -> None:
     console.print(table(reports))
+    muted = sum(1 for c in candidates if c.muted_by)
+    repeats = sum(1 for c in candidates if c.repeat_of and not c.muted_by)
+    if muted or repeats:
+        console.print(f"{len(candidates)} candidate(s): {muted} muted, {repeats} already in an earlier issue.")
     failed = [r.name for r in reports if r.status == "error"]
     if failed:
         console.print(f"[bold red]{len(failed)} source(s) failed:[/] {', '.join(failed)}")
@@ -46,8 +51,8 @@ def print_summary(console: Console, reports: Sequence[SourceReport], update: Dra
     if update.published:
         console.print(f"{update.path} is already published; it was left as it is.")
     elif update.written:
-        console.print(f"Wrote {update.path}: {len(update.added)} new item(s), {len(update.selected)} in the draft, "
-                      f"{len(update.dropped)} dropped by the editor.")
+        console.print(f"Wrote {update.path}: {len(update.added)} new item(s), {len(update.selected)} in the draft "
+                      f"({update.minutes} min), {len(update.dropped)} dropped by the editor.")
     else:
         console.print(f"Dry run: {len(update.added)} new item(s) would be added to {update.path}.")
 
@@ -72,6 +77,10 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
                 "cautions": list(c.item.cautions),
                 "code_url": c.item.code_url or None,
                 "score": c.score,
+                "reasons": c.reasons,
+                "minutes": c.minutes,
+                "muted_by": c.muted_by,
+                "repeat_of": c.repeat_of,
                 "selected": c.item.key in selected,
             }
             for c in candidates

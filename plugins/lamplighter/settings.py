@@ -21,9 +21,16 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_TIMEOUT": 20,
     "LAMPLIGHTER_MAX_BYTES": 10 * 1024 * 1024,
     "LAMPLIGHTER_WORKERS": 16,
+    "LAMPLIGHTER_FOCUS": {},
+    "LAMPLIGHTER_MUTE": {},
+    "LAMPLIGHTER_BUDGET_MINUTES": 120,
+    "LAMPLIGHTER_SECTION_CAPS": {"paper": 12, "code": 8, "model": 6, "release": 6, "article": 8, "video": 4,
+                                 "discussion": 4},
 }
 # Keys every source type accepts besides its own.
-COMMON_KEYS: dict[str, Any] = {"max_age_days": (int, float)}
+COMMON_KEYS: dict[str, Any] = {"max_age_days": (int, float), "weight": (int, float)}
+# What LAMPLIGHTER_MUTE can name, each a list of strings.
+MUTE_RULES = ("terms", "authors", "domains", "repos", "tags")
 # Papers with Code shut down in 2025; its readers moved to Hugging Face's daily papers.
 PAPERS_WITH_CODE = ("Papers with Code shut down in 2025; its papers, code links and audience moved to "
                     "Hugging Face's daily papers: use a source of type 'hf_papers' instead")
@@ -46,6 +53,10 @@ class Settings:
     timeout: float
     max_bytes: int
     workers: int
+    focus: dict[str, float]
+    mute: dict[str, tuple[str, ...]]
+    budget_minutes: float
+    section_caps: dict[str, int]
 
 
 def load(path: str | Path) -> Settings:
@@ -73,6 +84,10 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         timeout=_positive("LAMPLIGHTER_TIMEOUT", value["LAMPLIGHTER_TIMEOUT"]),
         max_bytes=int(_positive("LAMPLIGHTER_MAX_BYTES", value["LAMPLIGHTER_MAX_BYTES"])),
         workers=int(_positive("LAMPLIGHTER_WORKERS", value["LAMPLIGHTER_WORKERS"])),
+        focus=_focus(value["LAMPLIGHTER_FOCUS"]),
+        mute=_mute(value["LAMPLIGHTER_MUTE"]),
+        budget_minutes=_positive("LAMPLIGHTER_BUDGET_MINUTES", value["LAMPLIGHTER_BUDGET_MINUTES"]),
+        section_caps=_caps(value["LAMPLIGHTER_SECTION_CAPS"]),
     )
 
 
@@ -85,6 +100,42 @@ def _check_names(pelican_settings: Mapping[str, Any]) -> None:
             close = difflib.get_close_matches(name, DEFAULTS, n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; the settings are: {', '.join(DEFAULTS)}"
             raise SettingsError(f"unknown setting {name}{hint}")
+
+
+def _focus(raw: Any) -> dict[str, float]:
+    example = '{"controlnet": 3, "video diffusion": 2, "benchmark": -1}'
+    if not isinstance(raw, Mapping):
+        raise SettingsError(f"LAMPLIGHTER_FOCUS must be a dict of terms and weights, like {example}")
+    for term, weight in raw.items():
+        if not isinstance(term, str) or not term.strip():
+            raise SettingsError(f"LAMPLIGHTER_FOCUS: {term!r} is not a term; terms are words or phrases")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            raise SettingsError(f"LAMPLIGHTER_FOCUS: the weight of {term!r} must be a number, not {weight!r}")
+    return {term.strip(): float(weight) for term, weight in raw.items()}
+
+
+def _mute(raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, Mapping):
+        raise SettingsError(f"LAMPLIGHTER_MUTE must be a dict with any of {', '.join(MUTE_RULES)}, each a list")
+    for rule, values in raw.items():
+        if rule not in MUTE_RULES:
+            raise SettingsError(f"LAMPLIGHTER_MUTE: unknown rule {rule!r}; the rules are: {', '.join(MUTE_RULES)}")
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise SettingsError(f"LAMPLIGHTER_MUTE[{rule!r}] must be a list of non-empty strings")
+    return {rule: tuple(value.strip() for value in values) for rule, values in raw.items()}
+
+
+def _caps(raw: Any) -> dict[str, int]:
+    from .items import KINDS
+
+    if not isinstance(raw, Mapping):
+        raise SettingsError("LAMPLIGHTER_SECTION_CAPS must be a dict of kinds and numbers, like {\"paper\": 12}")
+    for kind, cap in raw.items():
+        if kind not in KINDS:
+            raise SettingsError(f"LAMPLIGHTER_SECTION_CAPS: unknown kind {kind!r}; the kinds are: {', '.join(KINDS)}")
+        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
+            raise SettingsError(f"LAMPLIGHTER_SECTION_CAPS: the cap of {kind!r} must be a whole number, not {cap!r}")
+    return dict(raw)
 
 
 def _positive(name: str, value: Any) -> float:
@@ -132,8 +183,9 @@ def _source(index: int, entry: Any) -> SourceConfig:
             raise SettingsError(f"{where}: unknown key {key!r} for type {kind!r}; its keys are: {', '.join(allowed)}")
         if not isinstance(value, allowed[key]) or isinstance(value, bool) and allowed[key] is not bool:
             raise SettingsError(f"{where}: {key!r} must be {_type_name(allowed[key])}, not {value!r}")
-    if options.get("max_age_days", 1) <= 0:
-        raise SettingsError(f"{where}: 'max_age_days' must be more than 0")
+    for key in ("max_age_days", "weight"):
+        if options.get(key, 1) <= 0:
+            raise SettingsError(f"{where}: {key!r} must be more than 0")
     base = urlsplit(options.get("base_url", "http://public"))
     if base.scheme not in ("http", "https") or not base.hostname or base.query or base.fragment:
         raise SettingsError(f"{where}: 'base_url' must be an address like http://127.0.0.1:8123/mirror, "

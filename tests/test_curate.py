@@ -1,0 +1,162 @@
+"""Curation: one candidate per story, focus and mutes that move items the right way, a budget that holds."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from feeds import rss2
+from lamplighter.archive import Archive
+from lamplighter.cli import main
+from lamplighter.curate import READING_MINUTES, Budget, Focus, rank
+from lamplighter.items import Item
+from lamplighter.weeks import week_window
+
+WEEK = "2026-W48"
+WINDOW = week_window(WEEK)
+MONDAY = WINDOW.since
+
+
+def item(name: str, *, day: int = 2, kind: str = "article", source: str = "Blog", **fields) -> Item:
+    return Item(url=f"https://blog.example/{name}", title=fields.pop("title", f"Post about {name}"), source=source,
+                kind=kind, published=MONDAY + timedelta(days=day), **fields)
+
+
+def order(candidates) -> list[str]:
+    return [c.item.url.rsplit("/", 1)[-1] for c in candidates]
+
+
+def test_fixed_inputs_give_a_fixed_order_newest_first():
+    items = [item("old", day=0), item("new", day=5), item("mid", day=3)]
+
+    assert order(rank(items, WINDOW)) == ["new", "mid", "old"]
+    assert order(rank(list(reversed(items)), WINDOW)) == ["new", "mid", "old"]
+
+
+def test_focus_terms_lift_an_item_and_negative_ones_lower_it():
+    items = [item("plain", day=5), item("controlnet", day=1, summary="A ControlNet for depth."),
+             item("bench", day=6, tags=("Benchmark",))]
+
+    ranked = rank(items, WINDOW, Focus(terms={"controlnet": 2, "benchmark": -1}))
+
+    assert order(ranked) == ["controlnet", "plain", "bench"]
+    assert ranked[0].reasons["focus: controlnet"] == 2
+    assert "focus: controlnet" not in ranked[1].reasons  # whole words only: "controlnets" would not match either
+
+
+def test_a_phrase_matches_as_a_phrase_in_title_summary_tags_or_authors():
+    items = [item("phrase", day=0, title="Faster video diffusion sampling"),
+             item("split", day=1, title="Video models and diffusion"), item("author", day=0, authors=("Lvmin Zhang",))]
+
+    ranked = rank(items, WINDOW, Focus(terms={"video diffusion": 3, "lvmin zhang": 3}))
+
+    assert order(ranked)[:2] == ["phrase", "author"] or order(ranked)[:2] == ["author", "phrase"]
+    assert order(ranked)[2] == "split"
+
+
+def test_source_weight_and_popularity_count():
+    items = [item("a", day=3, source="Main"), item("b", day=3, source="Side"),
+             item("c", day=3, source="Side", signals={"stars_in_period": 1000})]
+
+    ranked = rank(items, WINDOW, Focus(weights={"Main": 2.0, "Side": 1.0}))
+
+    assert order(ranked) == ["c", "a", "b"]  # 1,000 stars this week outweigh a doubled recency
+    assert ranked[0].reasons["popularity"] == 1.0
+    assert ranked[1].reasons["source weight ×"] == 2.0 and ranked[1].score == 2 * ranked[2].score
+
+
+@pytest.mark.parametrize("rule, value, muted", [
+    ("terms", "crypto", "spam"), ("authors", "Some Marketer", "spam"), ("domains", "ads.example", "ad"),
+    ("repos", "someone/awesome-list", "list"), ("tags", "nsfw", "lewd"),
+])
+def test_mute_rules_drop_what_they_name_and_say_so(rule, value, muted):
+    items = [item("spam", summary="Buy crypto now", authors=("Some Marketer",)),
+             Item(url="https://sub.ads.example/x", title="ad", source="S", published=MONDAY),
+             Item(url="https://github.com/someone/awesome-list", title="list", source="S", kind="code", published=MONDAY),
+             item("lewd", tags=("NSFW",)), item("fine")]
+
+    ranked = rank(items, WINDOW, Focus(mute={rule: [value]}))
+
+    muted_titles = {c.item.title.replace("Post about ", "") for c in ranked if c.muted_by}
+    assert muted_titles == {muted}
+    assert {c.muted_by for c in ranked if c.muted_by} == {f"{rule}: {value}"}
+
+
+def test_the_same_story_under_two_links_is_one_candidate():
+    items = [item("post", title="Stable Diffusion 3.5: what changed and why", source="Blog"),
+             Item(url="https://mirror.example/p/123", title="Stable Diffusion 3.5 — What changed, and why?",
+                  source="Aggregator", published=MONDAY),
+             item("other", title="Stable Diffusion 3.5 in ComfyUI")]
+
+    ranked = rank(items, WINDOW)
+
+    assert len(ranked) == 2
+    [story] = [c for c in ranked if "what changed" in c.item.title.lower()]
+    assert story.item.source == "Blog · Aggregator"
+
+
+def test_links_and_titles_from_earlier_issues_are_repeats():
+    archive = Archive(weeks_by_key={"blog.example/seen": "2026-W45"},
+                      titles={"A long title about flow matching": "2026-W46"})
+    items = [item("seen"), item("retold", title="A long title about flow matching!"), item("new")]
+
+    ranked = {c.item.url.rsplit("/", 1)[-1]: c for c in rank(items, WINDOW, archive=archive)}
+
+    assert (ranked["seen"].repeat_of, ranked["retold"].repeat_of, ranked["new"].repeat_of) == (
+        "2026-W45", "2026-W46", None)
+
+
+def test_tracking_parameters_are_stripped_from_the_link_readers_get():
+    [candidate] = rank([Item(url="https://blog.example/p?utm_source=rss&id=2", title="t", source="S",
+                             published=MONDAY)], WINDOW)
+
+    assert candidate.item.url == "https://blog.example/p?id=2"
+
+
+def test_the_budget_takes_the_best_that_fit_and_respects_caps_and_what_is_present():
+    papers = [item(f"paper{n}", day=6 - n, kind="paper") for n in range(5)]
+    videos = [item(f"video{n}", day=6 - n, kind="video") for n in range(3)]
+    ranked = rank(papers + videos, WINDOW)
+
+    chosen = Budget(minutes=30, caps={"paper": 3}).select(ranked, present=["paper"])
+
+    assert sum(c.minutes for c in chosen) + READING_MINUTES["paper"] <= 30
+    assert sum(1 for c in chosen if c.item.kind == "paper") == 2  # one is already in the draft
+    assert [c.item.title for c in chosen] == [c.item.title for c in ranked if c in chosen]  # best first
+
+
+@given(st.lists(st.tuples(st.sampled_from(sorted(READING_MINUTES)), st.integers(0, 6)), max_size=40),
+       st.integers(0, 120))
+def test_a_selection_never_goes_over_the_budget(kinds_and_days, minutes):
+    items = [item(f"i{n}", day=day, kind=kind) for n, (kind, day) in enumerate(kinds_and_days)]
+
+    chosen = Budget(minutes=minutes).select(rank(items, WINDOW))
+
+    assert sum(c.minutes for c in chosen) <= minutes
+    assert len({c.item.key for c in chosen}) == len(chosen)
+
+
+def test_the_gather_shows_mutes_repeats_and_the_budget(feed_server, project, capsys):
+    project.write_issue("2026-W47", "Title: Issue 1\nDate: 2026-11-22\nStatus: published\nIssue: 1\nWeek: 2026-W47\n\n"
+                                    "## Articles\n\n- [Old news](https://blog.example/old?utm_source=x) · Blog\n")
+    when = MONDAY + timedelta(days=1)
+    entries = [{"title": f"Diffusion post {n}", "link": f"https://blog.example/{n}", "date": when} for n in range(30)]
+    entries += [{"title": "Old news again", "link": "https://blog.example/old", "date": when},
+                {"title": "NFT drop", "link": "https://blog.example/nft", "date": when}]
+    feed_server.add("/feed", rss2(entries))
+    project.configure([{"name": "Blog", "type": "feed", "url": feed_server.url("/feed")}],
+                      extra="LAMPLIGHTER_MUTE = {'terms': ['nft']}\nLAMPLIGHTER_BUDGET_MINUTES = 20\n")
+
+    assert main(["gather", "-s", str(project.settings), "--week", WEEK, "--json"]) == 0
+
+    result = json.loads(capsys.readouterr().out)
+    by_id = {c["id"]: c for c in result["candidates"]}
+    assert by_id["blog.example/nft"]["muted_by"] == "terms: nft" and not by_id["blog.example/nft"]["selected"]
+    assert by_id["blog.example/old"]["repeat_of"] == "2026-W47" and not by_id["blog.example/old"]["selected"]
+    assert sum(c["selected"] for c in result["candidates"]) == 4  # 4 articles of 5 minutes
+    draft = (project.issues / f"{WEEK}.md").read_text()
+    assert "Reading-time: 20 min" in draft
