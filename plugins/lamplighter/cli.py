@@ -1,8 +1,12 @@
-"""The `lamplighter` command: `lamplighter gather` fills this week's draft from the sources.
+"""The `lamplighter` command.
 
-Exit status: 0 when a draft was produced (even if some sources failed: the report says
-which), 1 when nothing could be gathered (and nothing is written), 2 for bad usage or
-settings (the message names what to fix; nothing is written).
+- `lamplighter gather` fills this week's draft from the sources. Exit status: 0 when a
+  draft was produced (even if some sources failed: the report says which), 1 when nothing
+  could be gathered (and nothing is written), 2 for bad usage or settings (the message
+  names what to fix; nothing is written).
+- `lamplighter check [ISSUE…]` lists what to fix before publishing, with line numbers.
+  Exit status: 0 when there is no error (warnings allowed), 1 when there is one, 2 when a
+  file cannot be read.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import curate, issues, report, settings
+from . import check, curate, issues, report, settings
 from .archive import Archive
 from .errors import SettingsError
 from .gather import gather
@@ -47,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     gather_parser.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
     gather_parser.add_argument("--json", action="store_true", help="print the result as one JSON object on stdout")
     gather_parser.set_defaults(command=cmd_gather)
+    check_parser = commands.add_parser("check", help="list what to fix in an issue before publishing",
+                                       description="Check issues for duplicate and repeated links, empty sections, "
+                                                   "leftover markers, tracking parameters and missing metadata.")
+    check_parser.add_argument("issues", nargs="*", type=Path, metavar="ISSUE",
+                              help="issue files (default: this week's, in the settings' content folder)")
+    check_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    check_parser.set_defaults(command=cmd_check)
     return parser
 
 
@@ -94,6 +106,23 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
                       f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")
         return 1
     return 0
+
+
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    paths = args.issues or [issues.draft_path(settings.load(args.settings).content_path,
+                                              week_of(datetime.now(timezone.utc).date()))]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise ValueError(f"no such issue file: {', '.join(missing)}")
+    errors = warnings = 0
+    for path in paths:
+        for problem in check.check(path):
+            print(f"{path}:{problem.line}: {problem.severity}: {problem.message}")
+            errors += problem.severity == "error"
+            warnings += problem.severity == "warning"
+    verdict = "[bold red]not ready to publish[/]" if errors else "[green]ready to publish[/]"
+    console.print(f"{len(paths)} issue(s) checked: {errors} error(s), {warnings} warning(s); {verdict}.")
+    return 1 if errors else 0
 
 
 class _progress:

@@ -1,0 +1,122 @@
+"""`lamplighter check`: what to fix in an issue before it is published, with line numbers.
+
+Errors stop a publish (exit 1): a link twice in the issue, an empty section, a leftover
+marker (TODO, FIXME, XXX, TK), a tracking parameter in a link, a list item in a section
+whose first line has no web link, missing or malformed metadata. Warnings do not: a link
+an earlier issue already carried (over the whole archive) may be a deliberate follow-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import draft
+from .archive import Archive
+from .items import is_web_link, tracking_parameters
+from .weeks import parse_week
+
+REQUIRED_METADATA = ("title", "date", "status", "issue", "week", "summary")
+_MARKER = re.compile(r"(?<![\w-])(TODO|FIXME|XXX|TK)(?![\w-])")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # 1-based; 0 for the file as a whole
+    severity: str  # error | warning
+    message: str
+
+
+def check(path: Path) -> list[Problem]:
+    """Every problem in one issue file, in line order."""
+    text = path.read_text(encoding="utf-8")
+    issue = draft.parse(text)
+    problems = _metadata(issue) + _links(issue, path) + _sections(issue) + _markers(issue)
+    return sorted(problems, key=lambda problem: (problem.line, problem.message))
+
+
+def _metadata(issue: draft.Draft) -> list[Problem]:
+    problems = [Problem(1, "error", f"missing metadata: {name.capitalize()}")
+                for name in REQUIRED_METADATA if not issue.metadata.get(name)]
+    line = {name: index + 1 for index, raw in enumerate(issue.lines[:len(issue.metadata)])
+            for name in [raw.split(":", 1)[0].strip().lower()]}
+    value = issue.metadata
+    if value.get("date"):
+        try:
+            date.fromisoformat(value["date"][:10])
+        except ValueError:
+            problems.append(Problem(line.get("date", 1), "error", f"Date {value['date']!r} is not a date like 2026-11-29"))
+    if value.get("week"):
+        try:
+            parse_week(value["week"])
+        except ValueError as error:
+            problems.append(Problem(line.get("week", 1), "error", f"Week: {error}"))
+    if value.get("issue") and not value["issue"].isdigit():
+        problems.append(Problem(line.get("issue", 1), "error", f"Issue {value['issue']!r} is not a number"))
+    if value.get("status") and value["status"].lower() not in ("draft", "published", "hidden"):
+        problems.append(Problem(line.get("status", 1), "error", f"Status {value['status']!r} is not draft or published"))
+    return problems
+
+
+def _links(issue: draft.Draft, path: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    archive = Archive.load(path.parent, besides=path.stem)
+    for item in issue.items:
+        line = item.start + 1
+        if item.key in first_line:
+            problems.append(Problem(line, "error", f"duplicate link: already on line {first_line[item.key]}"))
+            continue
+        first_line[item.key] = line
+        if item.key in archive.weeks_by_key:
+            problems.append(Problem(line, "warning", f"link already in the issue of {archive.weeks_by_key[item.key]}"))
+    for index, raw in enumerate(issue.lines):
+        for target in _LINK_TARGET.findall(raw):
+            if tracking_parameters(target):
+                names = ", ".join(tracking_parameters(target))
+                problems.append(Problem(index + 1, "error", f"tracking parameter in a link: {names}"))
+    return problems
+
+
+def _sections(issue: draft.Draft) -> list[Problem]:
+    """Gathering's sections must hold items, and each item must start with a web link."""
+    problems = []
+    starts = {item.start for item in issue.items}
+    sections = sorted(issue.headings.items(), key=lambda pair: pair[1])
+    for position, (title, heading) in enumerate(sections):
+        if title not in draft.SECTION_KINDS:
+            continue
+        end = sections[position + 1][1] if position + 1 < len(sections) else len(issue.lines)
+        items = [item for item in issue.items if heading < item.start < end]
+        if not items:
+            problems.append(Problem(heading + 1, "error", f"empty section: {issue.lines[heading].lstrip('# ')}"))
+        for index in range(heading + 1, end):
+            raw = issue.lines[index]
+            if re.match(r"^[-*+][ \t]", raw) and index not in starts:
+                problems.append(Problem(index + 1, "error", "list item without a [title](url) link on its first line"))
+    for item in issue.items:
+        target = _LINK_TARGET.search(issue.lines[item.start])
+        if target and not is_web_link(target[1]):
+            scheme = urlsplit(target[1]).scheme or "no scheme"
+            problems.append(Problem(item.start + 1, "error", f"link is not an http(s) address (it is {scheme})"))
+    return problems
+
+
+def _markers(issue: draft.Draft) -> list[Problem]:
+    problems = []
+    in_comment = in_fence = False
+    for index, raw in enumerate(issue.lines):
+        if raw.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if "<!--" in raw:
+            in_comment = True
+        marker = None if in_comment or in_fence else _MARKER.search(re.sub(r"`[^`]*`", "", raw))
+        if marker:
+            problems.append(Problem(index + 1, "error", f"leftover marker: {marker[1]}"))
+        if "-->" in raw:
+            in_comment = False
+    return problems
