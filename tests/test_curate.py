@@ -160,3 +160,40 @@ def test_the_gather_shows_mutes_repeats_and_the_budget(feed_server, project, cap
     assert sum(c["selected"] for c in result["candidates"]) == 4  # 4 articles of 5 minutes
     draft = (project.issues / f"{WEEK}.md").read_text()
     assert "Reading-time: 20 min" in draft
+
+
+def test_daily_gathers_accumulate_into_the_draft_and_keep_what_was_left_out(feed_server, project):
+    day = MONDAY + timedelta(hours=8)
+    monday = [{"title": f"Monday post {n}", "link": f"https://blog.example/mon{n}", "date": day + timedelta(hours=n)}
+              for n in range(5)]
+    feed_server.add("/feed", rss2(monday))
+    project.configure([{"name": "Blog", "type": "feed", "url": feed_server.url("/feed")}],
+                      extra="LAMPLIGHTER_BUDGET_MINUTES = 15\n")
+    run = ["gather", "-s", str(project.settings), "--week", WEEK]
+    assert main(run) == 0
+    path, more = project.issues / f"{WEEK}.md", project.issues / f"{WEEK}.unselected.txt"
+    text = path.read_text()
+    assert [n for n in range(5) if f"/mon{n})" in text] == [2, 3, 4]  # the newest three fit 15 minutes
+    left = more.read_text()
+    assert sorted((left.index(f"/mon{n})"), n) for n in range(5) if f"/mon{n})" in left) == [
+        (left.index("/mon1)"), 1), (left.index("/mon0)"), 0)]  # the two left out, best first
+
+    # The editor drops one, annotates one and promotes one from the unselected file.
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if "/mon2)" in line)
+    del lines[start:start + 2]
+    text = "\n".join(lines).replace("/mon4) · Blog", "/mon4) · Blog\n\n    My note.") + "\n"
+    promoted = next(line for line in more.read_text().splitlines() if "/mon0)" in line)
+    path.write_text(text + "\n" + promoted + "\n")
+
+    # Tuesday: the capped feed no longer lists Monday's posts.
+    feed_server.add("/feed", rss2([{"title": "Tuesday post", "link": "https://blog.example/tue",
+                                    "date": day + timedelta(days=1)}]))
+    assert main(run) == 0
+
+    after = path.read_text()
+    assert "My note." in after and "/mon0)" in after and "/mon2)" not in after
+    assert "/tue)" not in after  # three items already fill the 15 minutes
+    left = more.read_text()
+    assert "/tue)" in left and "/mon1)" in left  # accumulated: Monday's left-out is still there
+    assert "/mon0)" not in left and "/mon2)" not in left  # promoted, and dropped

@@ -39,7 +39,7 @@ HEADER_COMMENT = """\
 -->"""
 
 _ITEM_START = re.compile(r"^[-*+][ \t]")
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)")
+LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _METADATA = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
@@ -111,7 +111,7 @@ def parse(text: str) -> Draft:
             section = heading[2].lower()
             if len(heading[1]) == 2:
                 headings.setdefault(section, index)
-        elif starts_block and _ITEM_START.match(line) and (link := _LINK.search(line)):
+        elif starts_block and _ITEM_START.match(line) and (link := LINK.search(line)):
             current = (item_key(link[2]), index, section, _unescaped(link[1]))
         if line.strip():
             last_text = index

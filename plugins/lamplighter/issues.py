@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import draft
+from . import draft, unselected
 from .curate import READING_MINUTES, Budget, Candidate
 from .items import Item
 from .record import Record
@@ -24,6 +24,7 @@ class DraftUpdate:
     selected: set[str] = field(default_factory=set)  # keys in the draft after the update
     dropped: set[str] = field(default_factory=set)  # keys the editor deleted
     minutes: int = 0  # the draft's reading time after the update
+    left_out: list[Candidate] = field(default_factory=list)  # eligible, but over the budget or a cap
 
 
 def draft_path(content_path: Path, week: str) -> Path:
@@ -57,7 +58,9 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
     record = Record.beside(path)
     result.dropped = set(record.offered) - current.keys
     new = [c for c in candidates if c.item.key not in current.keys | result.dropped]
-    result.added = [c.item for c in (budget or Budget()).select(new, present=[i.kind for i in current.items])]
+    chosen = (budget or Budget()).select(new, present=[i.kind for i in current.items])
+    result.added = [c.item for c in chosen]
+    result.left_out = [c for c in new if c.eligible and c not in chosen]
     result.selected = current.keys | {item.key for item in result.added}
     kinds = [i.kind or "article" for i in current.items] + [item.kind for item in result.added]
     result.minutes = sum(READING_MINUTES.get(kind, READING_MINUTES["article"]) for kind in kinds)
@@ -67,5 +70,6 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
         for item in result.added:
             record.offer(item, today)
         record.save()  # after the draft: a crash between the two can only forget a drop, never lose an item
+        unselected.update(path, week, result.left_out, exclude=result.selected | result.dropped)
         result.written = True
     return result

@@ -1,0 +1,49 @@
+"""What gathering found for a week but left out of its draft, kept beside it to promote by hand.
+
+`content/issues/YYYY-Www.unselected.txt` holds one line per candidate that was eligible
+but did not fit the budget or a section's cap, as the first line of a draft item, best
+first (`--json` has the scores). To promote one, move its line into the draft. Gathering daily
+accumulates here too: a line stays until its link is in the draft, is dropped by the
+editor, or the week is published. It is a `.txt` so that Pelican never reads it as an issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .curate import Candidate
+from .draft import LINK, render_item, write_atomically
+from .items import item_key
+
+HEADER = ("# Gathered for {week} but not selected (over the budget or a section's cap), best first.\n"
+          "# To promote an item, move its line into the draft; this file is rewritten by every gather.\n")
+
+
+def path_beside(draft_path: Path) -> Path:
+    return draft_path.with_name(f"{draft_path.stem}.unselected.txt")
+
+
+def update(draft_path: Path, week: str, left_out: Sequence[Candidate], *, exclude: set[str]) -> Path:
+    """Rewrite the file: this gather's left-out candidates, then earlier ones not seen again, minus `exclude`."""
+    path = path_beside(draft_path)
+    lines: dict[str, str] = {}
+    for candidate in left_out:  # the draft's own first line, so a promoted item reads like the others
+        lines.setdefault(candidate.item.key, render_item(candidate.item)[0])
+    for key, line in _previous(path).items():
+        lines.setdefault(key, line)
+    kept = [line for key, line in lines.items() if key not in exclude]
+    if kept or path.exists():
+        write_atomically(path, HEADER.format(week=week) + "".join(f"{line}\n" for line in kept))
+    return path
+
+
+def _previous(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        link = LINK.search(line) if line.startswith("- ") else None
+        if link:
+            found.setdefault(item_key(link[2]), line)
+    return found
