@@ -29,6 +29,7 @@ class Archive:
                 continue
             week = issue.metadata.get("week", path.stem)
             for item in issue.items:
-                archive.weeks_by_key.setdefault(item.key, week)
-                archive.titles.setdefault(item.title, week)
+                if not item.later:  # an item kept for a later issue was not published in this one
+                    archive.weeks_by_key.setdefault(item.key, week)
+                    archive.titles.setdefault(item.title, week)
         return archive

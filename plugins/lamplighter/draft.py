@@ -26,12 +26,18 @@ SECTION_TITLES = {
 }
 SECTION_KINDS = {title.lower(): kind for kind, title in SECTION_TITLES.items()}
 SUMMARY_LIMIT = 300
+CARRIED_OVER = "Carried over"
+# Ends the first line of an item the editor wants in next week's issue instead; it never
+# reaches this week's page. Plain text, so the guide can name it inside its own comment.
+LATER = re.compile(r"[ \t]+\[later\][ \t]*$", re.IGNORECASE)
 
 HEADER_COMMENT = """\
 <!-- lamplighter: how to edit this draft (this comment never reaches the site)
   - Each link is one list item: its first line holds [title](url), then a short description.
   - Write your note for an item under it, after a blank line, indented by four spaces.
   - Delete an item's list item to drop it: gathering again will not bring it back.
+  - To keep an item for next week instead, end its first line with [later]: it stays
+    off this issue's page and moves, with your note, to next week's draft.
   - Everything else you write (an introduction here, a closing at the end) is yours;
     gathering again only adds new items and never changes a line you wrote.
   - "Reading-time" is the estimate for every item here; gathering keeps it up to date.
@@ -52,6 +58,8 @@ class DraftItem:
     end: int  # one past the last non-blank line
     section: str | None  # the heading above it, lower-cased
     title: str = ""  # the link's text
+    url: str = ""
+    later: bool = False  # the editor marked it [later]: it moves to next week's draft
 
     @property
     def kind(self) -> str | None:
@@ -89,13 +97,14 @@ def parse(text: str) -> Draft:
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
     section: str | None = None
-    current: tuple[str, int, str | None, str] | None = None  # key, start, section, title
+    current: tuple[str, int, str | None, str, str] | None = None  # key, start, section, title, url
     last_text = previous = body - 1
     in_fence = False
 
     def close() -> None:
         if current:
-            items.append(DraftItem(current[0], current[1], last_text + 1, current[2], current[3]))
+            later = bool(LATER.search(lines[current[1]]))
+            items.append(DraftItem(current[0], current[1], last_text + 1, current[2], current[3], current[4], later))
 
     for index in range(body, len(lines)):
         line = lines[index]
@@ -112,7 +121,7 @@ def parse(text: str) -> Draft:
             if len(heading[1]) == 2:
                 headings.setdefault(section, index)
         elif starts_block and _ITEM_START.match(line) and (link := LINK.search(line)):
-            current = (item_key(link[2]), index, section, _unescaped(link[1]))
+            current = (item_key(link[2]), index, section, _unescaped(link[1]), link[2])
         if line.strip():
             last_text = index
         previous = index
@@ -195,6 +204,33 @@ def with_metadata(text: str, name: str, value: str) -> str:
             break
     else:
         lines.insert(end, f"{name}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def later_blocks(text: str) -> list[tuple[DraftItem, list[str]]]:
+    """The items marked later, each with its lines (the marker taken out): what the next draft carries over."""
+    parsed = parse(text)
+    return [(item, [LATER.sub("", parsed.lines[item.start]), *parsed.lines[item.start + 1:item.end]])
+            for item in parsed.items if item.later]
+
+
+def carry_over(text: str, blocks: Sequence[list[str]]) -> str:
+    """The draft with items from last week in its "Carried over" section, placed before every other section."""
+    if not blocks:
+        return text
+    parsed = parse(text)
+    entries = [line for block in blocks for line in ["", *block]]
+    heading = CARRIED_OVER.lower()
+    if heading in parsed.headings:
+        position, block = _section_end(parsed, heading), entries
+    else:
+        sections = [index for title, index in parsed.headings.items() if title in SECTION_KINDS]
+        if sections:  # before the first section, its blank line kept between them
+            position, block = min(sections), [f"## {CARRIED_OVER}", *entries, ""]
+        else:
+            position, block = _trimmed_end(parsed.lines), ["", f"## {CARRIED_OVER}", *entries]
+    lines = list(parsed.lines)
+    lines[position:position] = block
     return "\n".join(lines) + "\n"
 
 

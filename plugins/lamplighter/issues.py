@@ -25,6 +25,7 @@ class DraftUpdate:
     dropped: set[str] = field(default_factory=set)  # keys the editor deleted
     minutes: int = 0  # the draft's reading time after the update
     left_out: list[Candidate] = field(default_factory=list)  # eligible, but over the budget or a cap
+    carried: list[Item] = field(default_factory=list)  # marked later in the last issue, now in this draft
 
 
 def draft_path(content_path: Path, week: str) -> Path:
@@ -42,6 +43,12 @@ def next_issue_number(issues_dir: Path, week: str) -> int:
     return max(numbers) + 1
 
 
+def _later_from_last_issue(path: Path) -> list[tuple[draft.DraftItem, list[str]]]:
+    """The items marked later in the issue before this week's, whichever week that was."""
+    earlier = sorted(other for other in path.parent.glob("*.md") if other.stem < path.stem)
+    return draft.later_blocks(earlier[-1].read_text(encoding="utf-8")) if earlier else []
+
+
 def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, today: date, write: bool,
            budget: Budget | None = None) -> DraftUpdate:
     """Add the best new candidates that fit the budget to the week's draft, keeping everything the editor did."""
@@ -57,6 +64,13 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
         return result
     record = Record.beside(path)
     result.dropped = set(record.offered) - current.keys
+    carried = [(item, lines) for item, lines in _later_from_last_issue(path)
+               if item.key not in current.keys | result.dropped]
+    if carried:
+        text = draft.carry_over(text, [lines for _, lines in carried])
+        current = draft.parse(text)
+        result.carried = [Item(url=item.url, title=item.title, source="carried over", kind=item.kind or "article")
+                          for item, _ in carried]
     new = [c for c in candidates if c.item.key not in current.keys | result.dropped]
     chosen = (budget or Budget()).select(new, present=[i.kind for i in current.items])
     result.added = [c.item for c in chosen]
@@ -67,7 +81,7 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
     if write:
         merged = draft.merge(text, result.added)
         draft.write_atomically(path, draft.with_metadata(merged, "Reading-time", f"{result.minutes} min"))
-        for item in result.added:
+        for item in [*result.carried, *result.added]:
             record.offer(item, today)
         record.save()  # after the draft: a crash between the two can only forget a drop, never lose an item
         unselected.update(path, week, result.left_out, exclude=result.selected | result.dropped)

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from bs4 import BeautifulSoup, Tag
 from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
@@ -17,6 +18,7 @@ from . import draft
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
+LATER_MARK = re.compile(r"\s\[later\]\s*$", re.IGNORECASE)
 
 
 def register() -> None:
@@ -31,6 +33,28 @@ def link_neighbours(generator: object) -> None:
         older.newer_issue, newer.older_issue = newer, older
 
 
+def _without_later_items(html: str) -> str:
+    """Items the editor kept for next week leave this issue's page, and a section they emptied goes too."""
+    if "[later]" not in html.lower():
+        return html
+    page = BeautifulSoup(html, "html.parser")
+    for listing in page.find_all(["ul", "ol"], recursive=False):
+        for item in listing.find_all("li", recursive=False):
+            if LATER_MARK.search(item.get_text().strip().split("\n", 1)[0]):
+                item.decompose()
+        if not listing.find("li"):
+            heading = listing.find_previous_sibling()
+            listing.decompose()
+            if heading is not None and heading.name == "h2" and _is_empty_section(heading):
+                heading.decompose()
+    return str(page)
+
+
+def _is_empty_section(heading: Tag) -> bool:
+    after = heading.find_next_sibling()
+    return after is None or after.name in ("h1", "h2")
+
+
 def describe_issue(content: object) -> None:
     """Drop the editing guide, and count the issue's items per section for the templates."""
     if not isinstance(content, Article):
@@ -39,12 +63,13 @@ def describe_issue(content: object) -> None:
         # Pelican assigns categories only when it writes category pages, which issues do
         # without, yet its draft writer reads `draft.category`: give issues their folder's.
         content.category = Category("issues", content.settings)
-    content._content = _EDITING_GUIDE.sub("", content._content or "")
+    content._content = _without_later_items(_EDITING_GUIDE.sub("", content._content or ""))
     source = Path(content.source_path)
     if source.suffix.lower() not in (".md", ".markdown"):
         return
     parsed = draft.parse(source.read_text(encoding="utf-8"))
     titles = {index: parsed.lines[index].lstrip("#").strip() for index in parsed.headings.values()}
-    counts = Counter(item.section for item in parsed.items)
-    content.item_count = len(parsed.items)
+    published = [item for item in parsed.items if not item.later]
+    counts = Counter(item.section for item in published)
+    content.item_count = len(published)
     content.sections = [(title, counts[title.lower()]) for _, title in sorted(titles.items()) if counts[title.lower()]]
