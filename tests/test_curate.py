@@ -14,6 +14,7 @@ from lamplighter.archive import Archive
 from lamplighter.cli import main
 from lamplighter.curate import READING_MINUTES, Budget, Focus, rank
 from lamplighter.items import Item
+from lamplighter.learn import Preferences
 from lamplighter.weeks import week_window
 
 WEEK = "2026-W48"
@@ -197,3 +198,61 @@ def test_daily_gathers_accumulate_into_the_draft_and_keep_what_was_left_out(feed
     left = more.read_text()
     assert "/tue)" in left and "/mon1)" in left  # accumulated: Monday's left-out is still there
     assert "/mon0)" not in left and "/mon2)" not in left  # promoted, and dropped
+
+
+def published_with_record(project, week: str, kept: list[tuple[str, str]], dropped: list[str],
+                          annotated: tuple[str, ...] = ()) -> None:
+    """A published issue and the record of what gathering offered it: kept items, some with notes, and drops."""
+    body = "".join(f"- [{title}](https://blog.example/{slug}) · Blog\n" + ("\n    My note.\n" if slug in annotated else "")
+                   + "\n" for slug, title in kept)
+    project.write_issue(week, f"Title: t\nDate: 2026-01-01\nStatus: published\nIssue: 1\nWeek: {week}\nSummary: s\n\n"
+                              f"## Articles\n\n{body}")
+    offered = {f"blog.example/{slug}": {"title": title, "source": "Blog"} for slug, title in kept}
+    offered |= {f"blog.example/{title}": {"title": title.replace("-", " "), "source": "Blog"} for title in dropped}
+    (project.issues / f"{week}.gathered.json").write_text(json.dumps({"offered": offered}))
+
+
+def test_what_the_editor_kept_annotated_and_dropped_moves_next_weeks_scores(project):
+    for n in range(1, 5):
+        published_with_record(project, f"2026-W4{n}", kept=[(f"c{n}", f"ControlNet trick {n}")],
+                              dropped=[f"leaderboard-update-{n}"], annotated=(f"c{n}",))
+    learned = Preferences.learn(project.issues, before=WEEK)
+    items = [item("board", day=6, title="Another leaderboard update"), item("plain", day=3, title="Something else"),
+             item("cn", day=0, title="A ControlNet for sketches")]
+
+    ranked = rank(items, WINDOW, Focus(learned=learned))
+
+    assert order(ranked) == ["cn", "plain", "board"]
+    assert ranked[0].reasons["learned: controlnet"] > 0
+    assert ranked[-1].reasons["learned: leaderboard"] < 0
+    assert learned.words["controlnet"] > 0 > learned.words["leaderboard"]  # annotated 4 times, dropped 4 times
+
+
+def test_nothing_is_learned_from_too_few_examples_or_from_drafts(project):
+    published_with_record(project, "2026-W45", kept=[("a", "ControlNet once")], dropped=["leaderboard-once"])
+    project.write_issue("2026-W46", "Title: t\nStatus: draft\n\n- [x](https://blog.example/x) · Blog\n")
+    (project.issues / "2026-W46.gathered.json").write_text(json.dumps(
+        {"offered": {f"blog.example/d{n}": {"title": "ControlNet dropped", "source": "Blog"} for n in range(9)}}))
+
+    assert Preferences.learn(project.issues, before=WEEK) == Preferences()
+
+
+def test_explain_shows_a_links_score_part_by_part(feed_server, project, capsys):
+    when = MONDAY + timedelta(days=3, hours=12)
+    feed_server.add("/feed", rss2([{"title": "A ControlNet for sketches", "link": "https://blog.example/cn?utm_source=rss",
+                                    "date": when},
+                                   {"title": "NFT drop", "link": "https://blog.example/nft", "date": when}]))
+    project.configure([{"name": "Blog", "type": "feed", "url": feed_server.url("/feed"), "weight": 2}],
+                      extra="LAMPLIGHTER_FOCUS = {'controlnet': 3}\nLAMPLIGHTER_MUTE = {'terms': ['nft']}\n")
+    main(["gather", "-s", str(project.settings), "--week", WEEK, "--dry-run"])
+    capsys.readouterr()
+
+    assert main(["explain", "https://www.blog.example/cn/", "-s", str(project.settings), "--week", WEEK]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == ["A ControlNet for sketches", "https://blog.example/cn", "from: Blog"]
+    assert out[3] == "score 7 = (recency 0.5 + focus: controlnet 3) × source weight 2"
+    assert out[4] == "rank 1 of 2; in the draft (5 min)" or out[4].startswith("rank 1 of 2; not in the draft")
+
+    assert main(["explain", "https://blog.example/nft", "-s", str(project.settings), "--week", WEEK]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "rank 2 of 2; muted by LAMPLIGHTER_MUTE (terms: nft)"
+    assert main(["explain", "https://elsewhere.example/", "-s", str(project.settings), "--week", WEEK]) == 1

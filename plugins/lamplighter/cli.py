@@ -4,6 +4,7 @@
   draft was produced (even if some sources failed: the report says which), 1 when nothing
   could be gathered (and nothing is written), 2 for bad usage or settings (the message
   names what to fix; nothing is written).
+- `lamplighter explain URL` shows why a link of the last gather ranks where it does.
 - `lamplighter check [ISSUE…]` lists what to fix before publishing, with line numbers.
   Exit status: 0 when there is no error (warnings allowed), 1 when there is one, 2 when a
   file cannot be read.
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -21,7 +23,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import check, curate, issues, report, settings
 from .archive import Archive
+from .draft import write_atomically
 from .errors import SettingsError
+from .items import item_key
+from .learn import Preferences
 from .gather import gather
 from .weeks import Window, midnight, parse_week, week_of, week_window
 
@@ -59,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
                               help="issue files (default: this week's, in the settings' content folder)")
     check_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
     check_parser.set_defaults(command=cmd_check)
+    explain_parser = commands.add_parser("explain", help="say why a link ranks where it does",
+                                         description="Show the score of a link in the week's last gather, part by part.")
+    explain_parser.add_argument("url", help="the link, as in the draft or as any source gave it")
+    explain_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    explain_parser.add_argument("--week", type=_week, help="ISO week YYYY-Www (default: the current week)")
+    explain_parser.set_defaults(command=cmd_explain)
     return parser
 
 
@@ -90,8 +101,10 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
 
     with _progress(console, len(config.sources)) as advance:
         gathering = gather(config, window, on_done=advance)
-    archive = Archive.load(issues.draft_path(config.content_path, week).parent, besides=week)
-    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources})
+    issues_dir = issues.draft_path(config.content_path, week).parent
+    archive = Archive.load(issues_dir, besides=week)
+    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},
+                         Preferences.learn(issues_dir, before=week))
     candidates = curate.rank(gathering.items, window, focus, archive)
     budget = curate.Budget(config.budget_minutes, config.section_caps)
     update = None
@@ -99,8 +112,10 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
         update = issues.update(config.content_path, week, candidates, today=today, write=not args.dry_run,
                                budget=budget)
     report.print_summary(console, gathering.reports, update, candidates)
+    document = report.as_json(week, gathering.reports, candidates, update)
+    write_atomically(_last_ranking(config, week), document)  # for `lamplighter explain`
     if args.json:
-        print(report.as_json(week, gathering.reports, candidates, update))
+        print(document)
     if not candidates:
         console.print(f"Nothing was gathered for {week} ({window.since:%Y-%m-%d} to "
                       f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")
@@ -123,6 +138,43 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     verdict = "[bold red]not ready to publish[/]" if errors else "[green]ready to publish[/]"
     console.print(f"{len(paths)} issue(s) checked: {errors} error(s), {warnings} warning(s); {verdict}.")
     return 1 if errors else 0
+
+
+def cmd_explain(args: argparse.Namespace, console: Console) -> int:
+    config = settings.load(args.settings)
+    week = args.week or week_of(datetime.now(timezone.utc).date())
+    path = _last_ranking(config, week)
+    if not path.exists():
+        raise ValueError(f"no gather has run for {week} yet: run `lamplighter gather --week {week}` first")
+    candidates = json.loads(path.read_text(encoding="utf-8"))["candidates"]
+    key = item_key(args.url)
+    found = next((index for index, c in enumerate(candidates) if c["id"] == key), None)
+    if found is None:
+        console.print(f"{args.url} was not among the {len(candidates)} candidates of the last gather for {week}.")
+        return 1
+    c = candidates[found]
+    parts = " + ".join(f"{name} {value:g}" for name, value in c["reasons"].items() if not name.endswith("×"))
+    weight = c["reasons"].get("source weight ×")
+    print(f"{c['title']}\n{c['url']}\nfrom: {c['source']}")
+    if c["provenance"]:
+        print("seen: " + " · ".join(c["provenance"]))
+    print(f"score {c['score']:g} = " + (f"({parts}) × source weight {weight:g}" if weight else parts or "0"))
+    print(f"rank {found + 1} of {len(candidates)}; {_standing(c)}")
+    return 0
+
+
+def _standing(candidate: dict) -> str:
+    if candidate["muted_by"]:
+        return f"muted by LAMPLIGHTER_MUTE ({candidate['muted_by']})"
+    if candidate["repeat_of"]:
+        return f"left out: already in the issue of {candidate['repeat_of']}"
+    if candidate["selected"]:
+        return f"in the draft ({candidate['minutes']} min)"
+    return "not in the draft: over the budget or a section's cap (see the .unselected.txt file), or dropped by you"
+
+
+def _last_ranking(config: settings.Settings, week: str) -> Path:
+    return config.cache_dir / "rankings" / f"{week}.json"
 
 
 class _progress:

@@ -8,7 +8,8 @@
   tag; it stays visible in `--json` with the rule that muted it.
 - **Score**, every part kept for `--json` so the editor can see why: recency in the
   window, the `LAMPLIGHTER_FOCUS` terms it matches, popularity where the source has it
-  (stars this week, likes, upvotes, citations), all times the source's `weight`.
+  (stars this week, likes, upvotes, citations), what the editor's past choices taught
+  (`learn.py`), all times the source's `weight`.
 - **Budget**: each kind has a reading time; the best candidates are taken until the
   week's `LAMPLIGHTER_BUDGET_MINUTES` or a section's cap is reached, counting what the
   draft already holds.
@@ -26,6 +27,7 @@ from rapidfuzz import fuzz, process
 
 from .archive import Archive
 from .items import Item, merge, without_tracking
+from .learn import Preferences
 from .weeks import Window
 
 TITLE_SIMILARITY = 92  # rapidfuzz token_sort_ratio at which two titles are one story
@@ -61,6 +63,7 @@ class Focus:
     terms: Mapping[str, float] = field(default_factory=dict)
     mute: Mapping[str, Sequence[str]] = field(default_factory=dict)
     weights: Mapping[str, float] = field(default_factory=dict)  # source name -> weight
+    learned: Preferences = field(default_factory=Preferences)  # from what the editor kept and dropped
 
 
 def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
@@ -114,6 +117,7 @@ def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: A
                       for name, full in POPULAR_AT.items()), default=0.0)
     if popularity:
         reasons["popularity"] = round(popularity, 3)
+    reasons.update(focus.learned.reasons(item))
     weight = max((focus.weights.get(name, 1.0) for name in item.source.split(" · ")), default=1.0)
     score = sum(reasons.values()) * weight
     if weight != 1.0:
