@@ -256,3 +256,42 @@ def test_explain_shows_a_links_score_part_by_part(feed_server, project, capsys):
     assert main(["explain", "https://blog.example/nft", "-s", str(project.settings), "--week", WEEK]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "rank 2 of 2; muted by LAMPLIGHTER_MUTE (terms: nft)"
     assert main(["explain", "https://elsewhere.example/", "-s", str(project.settings), "--week", WEEK]) == 1
+
+
+def test_a_few_hundred_candidates_become_a_budgeted_on_topic_draft_without_duplicates(feed_server, project, capsys):
+    project.write_issue("2026-W47", "Title: Issue 1\nDate: 2026-11-22\nStatus: published\nIssue: 1\nWeek: 2026-W47\n"
+                                    "Summary: s\n\n## Articles\n\n"
+                        + "".join(f"- [Old {n}](https://lab{n % 3}.example/diffusion-{n}) · Lab\n" for n in range(0, 300, 7)))
+    when = MONDAY + timedelta(days=2)
+    feeds: dict[int, list[dict]] = {lab: [] for lab in range(3)}
+    for lab in range(3):  # each lab's stories, which the next lab's feed passes on under a tracking link
+        for n in range(lab, 300, 3):
+            topic = "diffusion" if n % 4 == 0 else "marketing"
+            story = {"title": f"Story {n} about {topic} from lab {lab}", "date": when + timedelta(minutes=n),
+                     "link": f"https://lab{lab}.example/{topic}-{n}"}
+            feeds[lab].append(story)
+            feeds[(lab + 1) % 3].append({**story, "link": f"https://www.lab{lab}.example/{topic}-{n}/?utm_source=x"})
+    for lab, entries in feeds.items():
+        feed_server.add(f"/lab{lab}", rss2(entries))
+    project.configure([{"name": f"Lab {lab}", "type": "feed", "url": feed_server.url(f"/lab{lab}")} for lab in range(3)],
+                      extra="LAMPLIGHTER_FOCUS = {'diffusion': 2}\nLAMPLIGHTER_BUDGET_MINUTES = 60\n")
+
+    assert main(["gather", "-s", str(project.settings), "--week", WEEK, "--json"]) == 0
+
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["candidates"]) == 300  # 600 entries, every story twice
+    chosen = [c for c in result["candidates"] if c["selected"]]
+    assert sum(c["minutes"] for c in chosen) <= 60
+    assert all("diffusion" in c["title"] for c in chosen)  # on topic while on-topic items remain
+    assert not any(c["repeat_of"] for c in chosen)
+    path = project.issues / f"{WEEK}.md"
+    assert main(["check", str(path)]) == 0  # no duplicate link, no tracking parameter
+    assert "utm_" not in path.read_text()
+
+
+def test_titles_that_differ_only_by_a_number_are_different_stories():
+    items = [item("a", title="Stable Diffusion 3: what changed and why"),
+             item("b", title="Stable Diffusion 3.5: what changed and why"),
+             item("c", title="This week in diffusion, issue 12"), item("d", title="This week in diffusion, issue 13")]
+
+    assert len(rank(items, WINDOW)) == 4

@@ -72,7 +72,8 @@ def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
     focus, archive = focus or Focus(), archive or Archive()
     stories = _same_titles_merged(_same_keys_merged(items))
     span = (window.until - window.since).total_seconds()
-    candidates = [_candidate(item, window, span, focus, archive) for item in stories]
+    earlier = _EarlierTitles(archive)
+    candidates = [_candidate(item, window, span, focus, archive, earlier) for item in stories]
     return sorted(candidates, key=lambda c: (-c.score, c.item.title.lower()))
 
 
@@ -89,11 +90,9 @@ def _same_titles_merged(items: list[Item]) -> list[Item]:
     titles: list[str] = []
     for item in items:
         title = _comparable(item.title)
-        match = None
-        if len(title.split()) >= MIN_TITLE_WORDS and titles:
-            match = process.extractOne(title, titles, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_SIMILARITY)
-        if match:
-            groups[match[2]].append(item)
+        match = _similar(title, titles)
+        if match is not None:
+            groups[match].append(item)
             titles.append("")  # keeps indices aligned; an empty title never matches
             groups.append([])
         else:
@@ -106,7 +105,20 @@ def _comparable(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 
 
-def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: Archive) -> Candidate:
+def _similar(title: str, titles: Sequence[str]) -> int | None:
+    """The index of a nearly identical title; numbers must be equal ("Stable Diffusion 3" is not "3.5")."""
+    if len(title.split()) < MIN_TITLE_WORDS or not titles:
+        return None
+    numbers = re.findall(r"\d+", title)
+    for _, _, index in process.extract(title, titles, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_SIMILARITY,
+                                       limit=5):
+        if re.findall(r"\d+", titles[index]) == numbers:
+            return index
+    return None
+
+
+def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: Archive,
+               earlier: _EarlierTitles) -> Candidate:
     item = _clean(item)
     reasons = {"recency": round(_recency(item, window, span), 3)}
     text = _searchable(item)
@@ -123,7 +135,7 @@ def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: A
     if weight != 1.0:
         reasons["source weight ×"] = weight
     return Candidate(item, round(score, 3), reasons, muted_by=_muted_by(item, focus.mute),
-                     repeat_of=archive.weeks_by_key.get(item.key) or _repeated_title(item, archive))
+                     repeat_of=archive.weeks_by_key.get(item.key) or earlier.week_of(item.title))
 
 
 def _clean(item: Item) -> Item:
@@ -154,13 +166,16 @@ def _muted_by(item: Item, mute: Mapping[str, Sequence[str]]) -> str | None:
     return None
 
 
-def _repeated_title(item: Item, archive: Archive) -> str | None:
-    title = _comparable(item.title)
-    if len(title.split()) < MIN_TITLE_WORDS or not archive.titles:
-        return None
-    earlier = {_comparable(t): week for t, week in archive.titles.items()}
-    match = process.extractOne(title, list(earlier), scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_SIMILARITY)
-    return earlier[match[0]] if match else None
+class _EarlierTitles:
+    """The archive's titles, made comparable once for a whole ranking."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.weeks = list(archive.titles.values())
+        self.titles = [_comparable(title) for title in archive.titles]
+
+    def week_of(self, title: str) -> str | None:
+        match = _similar(_comparable(title), self.titles)
+        return self.weeks[match] if match is not None else None
 
 
 def _recency(item: Item, window: Window, span: float) -> float:
