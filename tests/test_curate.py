@@ -295,3 +295,18 @@ def test_titles_that_differ_only_by_a_number_are_different_stories():
              item("c", title="This week in diffusion, issue 12"), item("d", title="This week in diffusion, issue 13")]
 
     assert len(rank(items, WINDOW)) == 4
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["", "/", "?utm_source=a", "#top", "/?fbclid=1"]),
+                          st.booleans(), st.sampled_from(["A", "B", "C"])), min_size=1, max_size=30))
+def test_however_sources_dress_a_link_it_is_one_candidate(sightings):
+    items = [Item(url=f"http{'s' if https else ''}://www.blog.example/post-{page}{dress}",
+                  title=f"Page {page}", source=source, published=MONDAY) for page, dress, https, source in sightings]
+
+    ranked = rank(items, WINDOW)
+
+    assert sorted(c.item.title for c in ranked) == sorted({f"Page {page}" for page, *_ in sightings})
+    for candidate in ranked:
+        seen_by = {source for page, _, _, source in sightings if f"Page {page}" == candidate.item.title}
+        assert set(candidate.item.source.split(" · ")) == seen_by
+        assert "utm_" not in candidate.item.url and "fbclid" not in candidate.item.url
