@@ -87,18 +87,16 @@ def _same_keys_merged(items: Iterable[Item]) -> list[Item]:
 def _same_titles_merged(items: list[Item]) -> list[Item]:
     """The same story under two links (a blog's post and its syndicated copy) becomes one."""
     groups: list[list[Item]] = []
-    titles: list[str] = []
+    titles: list[str] = []  # each group's first title
     for item in items:
         title = _comparable(item.title)
         match = _similar(title, titles)
-        if match is not None:
-            groups[match].append(item)
-            titles.append("")  # keeps indices aligned; an empty title never matches
-            groups.append([])
-        else:
+        if match is None:
             groups.append([item])
             titles.append(title)
-    return [merge(group) for group in groups if group]
+        else:
+            groups[match].append(item)
+    return [merge(group) for group in groups]
 
 
 def _comparable(title: str) -> str:
