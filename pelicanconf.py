@@ -53,6 +53,7 @@ AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
+FEED_ALL_JSON = "feeds/all.json"  # JSON Feed 1.1, written by the lamplighter plugin
 RSS_FEED_SUMMARY_ONLY = False
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None

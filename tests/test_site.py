@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from xml.etree import ElementTree
 from datetime import datetime, timezone
 
 import feedparser
@@ -115,6 +117,33 @@ def test_feeds_hold_every_published_issue_in_full_with_absolute_links(archive):
             body = entry.content[0].value if "content" in entry else entry.summary
             assert 'href="https://arxiv.org/abs/' in body
         assert "Unpublished paper" not in (output / "feeds" / name).read_text()
+
+
+def test_the_json_feed_follows_json_feed_1_1_and_matches_the_atom_feed(archive):
+    output = archive.build()
+
+    feed = json.loads((output / "feeds" / "all.json").read_text(encoding="utf-8"))
+    atom = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes())
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert (feed["title"], feed["home_page_url"], feed["feed_url"]) == (
+        "Lamplighter", "http://127.0.0.1:8000/", "http://127.0.0.1:8000/feeds/all.json")
+    assert [item["id"] for item in feed["items"]] == [entry.id for entry in atom.entries]
+    for item in feed["items"]:
+        assert item["url"].startswith("http://127.0.0.1:8000/issues/2026-W4")
+        assert 'href="https://arxiv.org/abs/' in item["content_html"]
+        assert datetime.fromisoformat(item["date_published"]).tzinfo is not None
+        assert "<" not in item["summary"]
+    assert "Unpublished paper" not in json.dumps(feed)
+
+
+def test_rss_guids_are_not_permalinks_and_every_page_points_to_the_feeds(archive):
+    output = archive.build()
+
+    guids = ElementTree.parse(output / "feeds" / "all.rss.xml").getroot().iter("guid")
+    assert [(guid.get("isPermaLink"), guid.text[:4]) for guid in guids] == [("false", "tag:")] * 3
+    for path in ("index.html", "archive/index.html", "issues/2026-W47/index.html", "about/index.html"):
+        types = {link["type"] for link in page(output / path).find_all("link", rel="alternate")}
+        assert types == {"application/atom+xml", "application/rss+xml", "application/feed+json"}
 
 
 def test_publishing_writes_no_drafts_and_uses_the_public_address(archive, monkeypatch):

@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft
+from . import draft, feeds
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
@@ -24,6 +24,13 @@ LATER_MARK = re.compile(r"\s\[later\]\s*$", re.IGNORECASE)
 def register() -> None:
     signals.content_object_init.connect(describe_issue)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
+    signals.get_generators.connect(generators)
+
+
+def generators(pelican: object) -> list[type]:
+    """The pages and files Lamplighter writes beside Pelican's."""
+    return [feeds.JsonFeedGenerator]
 
 
 def link_neighbours(generator: object) -> None:
