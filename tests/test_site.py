@@ -181,3 +181,32 @@ def test_nothing_a_hostile_feed_sends_reaches_the_site_as_markup(feed_server, pr
                for a in body.find_all("a", href=True)), [a["href"] for a in body.find_all("a")]
     assert "Innocent title" in body.get_text()
     assert "javascript:alert(5)" not in html
+
+
+def test_the_sources_page_and_opml_list_the_channels_readers_can_follow(project):
+    project.configure([
+        {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"]},
+        {"name": "diffusers releases", "type": "github_releases", "repo": "huggingface/diffusers"},
+        {"name": "Trending <models>", "type": "hf_models", "pipeline_tag": "text-to-image"},
+        {"name": "Two Minute Papers", "type": "feed", "kind": "video",
+         "url": "https://www.youtube.com/feeds/videos.xml?channel_id=UCbfYPyITQ-7l4upoX8nvctg"},
+        {"name": "A local file", "type": "feed", "url": "file:///tmp/feed.xml"},
+    ])
+
+    output = project.build()
+
+    outlines = ElementTree.parse(output / "sources.opml").getroot().find("body")
+    assert [(o.get("type"), o.get("text"), o.get("xmlUrl") or o.get("url")) for o in outlines] == [
+        ("rss", "Followed authors",
+         "https://export.arxiv.org/api/query?search_query=au%3A%22Robin+Rombach%22&sortBy=submittedDate"
+         "&sortOrder=descending&max_results=50"),
+        ("rss", "diffusers releases", "https://github.com/huggingface/diffusers/releases.atom"),
+        ("link", "Trending <models>", "https://huggingface.co/models?sort=trending&pipeline_tag=text-to-image"),
+        ("rss", "Two Minute Papers", "https://www.youtube.com/feeds/videos.xml?channel_id=UCbfYPyITQ-7l4upoX8nvctg"),
+    ]
+    listing = page(output / "sources" / "index.html").find("main")
+    assert [h2.text for h2 in listing.find_all("h2")] == [
+        "Papers on arXiv", "Code on GitHub", "Models on the Hugging Face Hub", "Blogs, channels and discussions"]
+    assert "Trending <models>" in listing.text and "<models>" not in str(listing).replace("&lt;models&gt;", "")
+    assert listing.find("a", href="https://www.youtube.com/channel/UCbfYPyITQ-7l4upoX8nvctg")
+    assert "A local file" not in listing.text

@@ -6,7 +6,9 @@ A source module declares:
 - `REQUIRED` and `OPTIONAL`: its keys and their Python types, checked when settings load;
 - `check(options)`: deeper checks of a source's keys, raising ValueError with the reason;
 - `gather(source, fetcher)`: every item the source offers now, as `Item`s; the window,
-  deduplication and ranking are done after it, the same for every type.
+  deduplication and ranking are done after it, the same for every type;
+- `links(options)`: the feed a reader could subscribe to instead (or None) and the page
+  to visit, for the site's sources page and its OPML file.
 
 So a new source type is one new file here, its tests and its README entry.
 """

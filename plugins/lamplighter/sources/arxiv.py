@@ -50,6 +50,13 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'max_results' must be between 1 and {MOST_RESULTS}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    """The same query as a feed (the API answers in Atom), and arXiv's own search page for it."""
+    query = urlencode({"search_query": search_query(options), "sortBy": "submittedDate", "sortOrder": "descending",
+                       "max_results": options.get("max_results", DEFAULT_MAX_RESULTS)})
+    return f"{ENDPOINT}?{query}", "https://arxiv.org/search/advanced"
+
+
 def search_query(options: dict[str, Any]) -> str:
     """arXiv's search_query: each key is one group of alternatives, and every group must match."""
     groups = []

@@ -37,6 +37,16 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'kind' must be one of {', '.join(KINDS)}, not {options['kind']!r}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    """The feed a reader can subscribe to, and the page to visit: a YouTube channel, or the feed's site."""
+    url = options["url"]
+    channel = re.search(r"youtube\.com/feeds/videos\.xml\?channel_id=([\w-]+)", url)
+    if channel:
+        return url, f"https://www.youtube.com/channel/{channel[1]}"
+    parts = urlsplit(url)
+    return url, f"{parts.scheme}://{parts.netloc}/"
+
+
 def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
     url = source.options["url"]
     parsed, base = read(fetcher.get(rebased(url, source.options.get("base_url"))),

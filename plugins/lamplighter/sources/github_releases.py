@@ -33,6 +33,10 @@ def check_repo(repo: str) -> None:
         raise ValueError(f"'repo' must be OWNER/NAME as on GitHub, like huggingface/diffusers, not {repo!r}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    return f"{ENDPOINT}/{options['repo']}/releases.atom", f"{ENDPOINT}/{options['repo']}/releases"
+
+
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     repo = source.options["repo"]
     public = f"{ENDPOINT}/{repo}/releases.atom"

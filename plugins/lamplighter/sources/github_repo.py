@@ -66,6 +66,13 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'git_url' must be a repository address, not {options['git_url']!r}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    """GitHub's feed of the branch's commits: the nearest a feed reader gets to `git pull`."""
+    repo, branch = options["repo"], options.get("branch", "")
+    feed = f"https://github.com/{repo}/commits/{branch}.atom" if branch else f"https://github.com/{repo}/commits.atom"
+    return feed, f"https://github.com/{repo}"
+
+
 @dataclass
 class Commit:
     sha: str

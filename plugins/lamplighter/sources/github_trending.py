@@ -38,6 +38,13 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'language' must be a language as GitHub names it (python, c++), not {options['language']!r}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    """Trending has no feed, only its page."""
+    language = options.get("language", "").strip().lower().replace(" ", "-")
+    path = f"/trending/{quote(language, safe='')}" if language else "/trending"
+    return None, f"{ENDPOINT}{path}?since={options.get('since', 'daily')}"
+
+
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     language = source.options.get("language", "").strip().lower().replace(" ", "-")
     since = source.options.get("since", "daily")

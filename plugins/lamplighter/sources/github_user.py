@@ -37,6 +37,10 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'user' must be a GitHub user name like rromb, not {options['user']!r}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    return f"{ENDPOINT}/{options['user']}.atom", f"{ENDPOINT}/{options['user']}"
+
+
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     user = source.options["user"]
     public = f"{ENDPOINT}/{user}.atom"

@@ -40,6 +40,13 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'limit' must be between 1 and {MOST}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    """The Hub has no feed of trending models, only its page."""
+    query = [("sort", "trending"), *((key, options[key]) for key in ("pipeline_tag", "author", "search")
+                                     if options.get(key))]
+    return None, f"https://huggingface.co/models?{urlencode(query)}"
+
+
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     query = [("sort", "trendingScore"), ("direction", "-1"), ("limit", source.options.get("limit", DEFAULT_LIMIT))]
     query += [(key, source.options[key]) for key in ("pipeline_tag", "author", "search") if source.options.get(key)]

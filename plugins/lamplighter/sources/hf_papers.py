@@ -36,6 +36,11 @@ def check(options: dict[str, Any]) -> None:
         raise ValueError(f"'limit' must be between 1 and {MOST}")
 
 
+def links(options: dict[str, Any]) -> tuple[str | None, str]:
+    """The daily papers have no feed of their own, only their page."""
+    return None, "https://huggingface.co/papers"
+
+
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     items: list[Item] = []
     for week in _weeks(fetcher.window):
