@@ -210,3 +210,30 @@ def test_the_sources_page_and_opml_list_the_channels_readers_can_follow(project)
     assert "Trending <models>" in listing.text and "<models>" not in str(listing).replace("&lt;models&gt;", "")
     assert listing.find("a", href="https://www.youtube.com/channel/UCbfYPyITQ-7l4upoX8nvctg")
     assert "A local file" not in listing.text
+
+
+def test_each_issue_has_an_email_version_with_inline_styles_and_a_plain_text_one(archive):
+    archive.write_issue("2026-W47", (REPO / "content" / "issues" / "2026-W47.md").read_text(encoding="utf-8")
+                        + "\n<script>alert(1)</script>\n\n[relative](../about/)\n")
+    output = archive.build()
+    folder = output / "issues" / "2026-W47"
+
+    mail = page(folder / "email.html")
+    assert mail.find_all(["script", "style", "link", "iframe", "img"]) == []
+    assert mail.find("table", attrs={"width": "600"})["style"].startswith("width:100%;max-width:600px")
+    body = mail.find("table", attrs={"width": "600"})
+    assert all(element.get("style") for element in body.find_all(["h1", "h2", "p", "li", "a"]))
+    assert all(a["href"].startswith(("http://", "https://")) for a in mail.find_all("a"))
+    assert mail.find("a", string="read it on the web")["href"] == "http://127.0.0.1:8000/issues/2026-W47/"
+    note = next(p for p in body.find_all("p") if p.text.startswith("The size and crop conditioning"))
+    assert "border-left" in note["style"]  # the editor's note stands apart
+    assert "alert(1)" not in str(mail)
+
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert text.startswith("Issue 3: Bigger, faster — SDXL, distillation and flow matching\n=====")
+    assert "Read it on the web: http://127.0.0.1:8000/issues/2026-W47/" in text
+    assert "- SDXL: Improving Latent Diffusion Models for High-Resolution Image\n  Synthesis <https://arxiv.org/abs/2307.01952>" in text
+    assert "\n\n  The size and crop conditioning is a small trick" in text
+    assert "<" not in text.replace("<http", "").replace("<script>", "")
+    assert max(len(line) for line in text.splitlines() if "://" not in line) <= 72
+    assert not (output / "drafts" / "2026-W48" / "email.html").exists()

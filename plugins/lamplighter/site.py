@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft, feeds, sources_page
+from . import draft, emails, feeds, sources_page
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
@@ -30,7 +30,7 @@ def register() -> None:
 
 def generators(pelican: object) -> list[type]:
     """The pages and files Lamplighter writes beside Pelican's."""
-    return [feeds.JsonFeedGenerator, sources_page.SourcesGenerator]
+    return [feeds.JsonFeedGenerator, sources_page.SourcesGenerator, emails.EmailGenerator]
 
 
 def link_neighbours(generator: object) -> None:
