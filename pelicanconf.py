@@ -42,11 +42,14 @@ PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 ARCHIVES_SAVE_AS = "archive/index.html"
 ARCHIVES_URL = "archive/"
-DIRECT_TEMPLATES = ["index", "archives"]
+DIRECT_TEMPLATES = ["index", "archives", "tags", "404"]  # GitHub Pages answers a missing page with 404.html
 DEFAULT_PAGINATION = False
-# Issues have no categories, tags or authors pages of their own.
+# Topics are the issues' `Tags:`; each has a page and feeds. No categories or authors pages.
+TAG_URL = "topics/{slug}/"
+TAG_SAVE_AS = "topics/{slug}/index.html"
+TAGS_URL = "topics/"
+TAGS_SAVE_AS = "topics/index.html"
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
-TAG_SAVE_AS = TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 
 # Feeds: every issue, full content.
@@ -55,6 +58,8 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 FEED_ALL_JSON = "feeds/all.json"  # JSON Feed 1.1, written by the lamplighter plugin
 RSS_FEED_SUMMARY_ONLY = False
+TAG_FEED_ATOM = "feeds/topics/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/topics/{slug}.rss.xml"
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None

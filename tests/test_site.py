@@ -237,3 +237,54 @@ def test_each_issue_has_an_email_version_with_inline_styles_and_a_plain_text_one
     assert "<" not in text.replace("<http", "").replace("<script>", "")
     assert max(len(line) for line in text.splitlines() if "://" not in line) <= 72
     assert not (output / "drafts" / "2026-W48" / "email.html").exists()
+
+
+def test_pages_carry_canonical_and_sharing_metadata(archive):
+    output = archive.build()
+
+    issue = page(output / "issues" / "2026-W47" / "index.html")
+    meta = {tag.get("property") or tag.get("name"): tag["content"] for tag in issue.find_all("meta") if tag.get("content")}
+    assert issue.find("link", rel="canonical")["href"] == "http://127.0.0.1:8000/issues/2026-W47/"
+    assert meta["og:url"] == "http://127.0.0.1:8000/issues/2026-W47/" and meta["og:type"] == "article"
+    assert meta["og:title"].startswith("Issue 3: Bigger, faster") and meta["twitter:card"] == "summary"
+    assert meta["og:description"].startswith("Primer, part three")
+    assert page(output / "archive" / "index.html").find("link", rel="canonical")["href"] == "http://127.0.0.1:8000/archive/"
+
+
+def test_the_issue_meta_shows_week_links_reading_time_and_topics(archive):
+    output = archive.build()
+
+    meta = page(output / "issues" / "2026-W47" / "index.html").find("main").find(class_="meta")
+    text = " ".join(meta.text.split())
+    assert text.startswith("Issue 3 · 16–22 November 2026 · ")
+    assert " links · about " in text and " min" in text
+    assert [a.text for a in meta.find_all("a", class_="topic")] == ["sdxl", "distillation", "flow matching"]
+
+
+def test_topics_have_pages_and_feeds_of_their_own(archive):
+    output = archive.build()
+
+    topics = page(output / "topics" / "index.html").find("main")
+    assert "controlnet" in topics.text and "flow matching" in topics.text
+    topic = page(output / "topics" / "flow-matching" / "index.html")
+    assert [a.text for a in topic.find("main").select(".issue-list > li > a")] == [
+        "Issue 3: Bigger, faster — SDXL, distillation and flow matching"]
+    feeds = {link["href"] for link in topic.find_all("link", rel="alternate")}
+    assert "http://127.0.0.1:8000/feeds/topics/flow-matching.atom.xml" in feeds
+    for name in ("flow-matching.atom.xml", "flow-matching.rss.xml"):
+        parsed = feedparser.parse((output / "feeds" / "topics" / name).read_bytes())
+        assert not parsed.bozo and [e.title[:7] for e in parsed.entries] == ["Issue 3"]
+
+
+def test_a_sitemap_robots_txt_and_a_404_page(archive):
+    output = archive.build()
+
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = [loc.text for loc in ElementTree.parse(output / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)]
+    assert "http://127.0.0.1:8000/" in urls and "http://127.0.0.1:8000/issues/2026-W45/" in urls
+    assert "http://127.0.0.1:8000/topics/controlnet/" in urls and "http://127.0.0.1:8000/sources/" in urls
+    assert not any("drafts" in url for url in urls)
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (output / "robots.txt").read_text()
+    missing = page(output / "404.html")
+    assert missing.find("h1").text == "Page not found"
+    assert missing.find("a", string="the archive of every issue")["href"] == "http://127.0.0.1:8000/archive/"

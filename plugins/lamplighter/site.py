@@ -14,7 +14,9 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft, emails, feeds, sources_page
+from . import draft, emails, feeds, sitemap, sources_page
+from .curate import READING_MINUTES
+from .weeks import parse_week, week_label
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
@@ -26,6 +28,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(link_neighbours)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
+    signals.finalized.connect(sitemap.write)
 
 
 def generators(pelican: object) -> list[type]:
@@ -62,6 +65,14 @@ def _is_empty_section(heading: Tag) -> bool:
     return after is None or after.name in ("h1", "h2")
 
 
+def _week_label(week: str) -> str:
+    """'16–22 November 2026' for an issue's `Week:`; nothing for a missing or malformed one."""
+    try:
+        return week_label(parse_week(week))
+    except ValueError:
+        return ""
+
+
 def describe_issue(content: object) -> None:
     """Drop the editing guide, and count the issue's items per section for the templates."""
     if not isinstance(content, Article):
@@ -79,4 +90,7 @@ def describe_issue(content: object) -> None:
     published = [item for item in parsed.items if not item.later]
     counts = Counter(item.section for item in published)
     content.item_count = len(published)
+    content.reading_minutes = sum(READING_MINUTES.get(item.kind or "article", READING_MINUTES["article"])
+                                  for item in published)
+    content.week_label = _week_label(parsed.metadata.get("week", ""))
     content.sections = [(title, counts[title.lower()]) for _, title in sorted(titles.items()) if counts[title.lower()]]
