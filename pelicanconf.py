@@ -42,7 +42,10 @@ PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 ARCHIVES_SAVE_AS = "archive/index.html"
 ARCHIVES_URL = "archive/"
-DIRECT_TEMPLATES = ["index", "archives", "tags", "404"]  # GitHub Pages answers a missing page with 404.html
+# GitHub Pages answers a missing page with 404.html; the search page is indexed by Pagefind after the build.
+DIRECT_TEMPLATES = ["index", "archives", "tags", "search", "404"]
+SEARCH_SAVE_AS = "search/index.html"
+SEARCH_URL = "search/"
 DEFAULT_PAGINATION = False
 # Topics are the issues' `Tags:`; each has a page and feeds. No categories or authors pages.
 TAG_URL = "topics/{slug}/"

@@ -288,3 +288,17 @@ def test_a_sitemap_robots_txt_and_a_404_page(archive):
     missing = page(output / "404.html")
     assert missing.find("h1").text == "Page not found"
     assert missing.find("a", string="the archive of every issue")["href"] == "http://127.0.0.1:8000/archive/"
+
+
+def test_search_is_an_index_of_the_published_issues_and_the_only_script(archive):
+    output = archive.build()
+
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 3  # the issues; not the lists, the draft or the emails
+    search = page(output / "search" / "index.html")
+    assert search.find("noscript").find("a")["href"].endswith("archive/")
+    assert [script.get("src", "inline").rsplit("/", 1)[-1] for script in search.find_all("script")] == [
+        "pagefind-ui.js", "inline"]
+    for path in output.rglob("*.html"):
+        if path.parts[-2:] != ("search", "index.html") and "pagefind" not in path.parts:
+            assert "<script" not in path.read_text(encoding="utf-8"), path

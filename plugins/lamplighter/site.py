@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft, emails, feeds, sitemap, sources_page
+from . import draft, emails, feeds, search, sitemap, sources_page
 from .curate import READING_MINUTES
 from .weeks import parse_week, week_label
 
@@ -29,6 +29,7 @@ def register() -> None:
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
     signals.finalized.connect(sitemap.write)
+    signals.finalized.connect(search.index)
 
 
 def generators(pelican: object) -> list[type]:

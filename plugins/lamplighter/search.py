@@ -1,0 +1,31 @@
+"""Search across the whole archive with Pagefind, indexed once the build is done.
+
+Pagefind (`pagefind[bin]` from PyPI, a binary in a wheel) reads the built pages and writes
+a static index under `pagefind/`; the theme's search page loads it in the browser. Only
+issues are indexed (their article carries `data-pagefind-body`), so a search finds
+"that issue with the ControlNet paper", not the archive's lists. The search page is a
+progressive enhancement: without JavaScript it points to the archive and the topics,
+and no other page ships any script.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+SEARCH_PAGE = Path("search") / "index.html"
+
+
+def index(pelican: object) -> None:
+    """A `finalized` receiver: index the output when the theme wrote a search page to use it."""
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    if not (output / SEARCH_PAGE).exists():
+        return
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--silent"],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        logger.error("Pagefind could not index the site: %s", reason[-1] if reason else f"exit {done.returncode}")
