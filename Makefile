@@ -7,7 +7,7 @@ PORT   ?= 8000
 # from then on, so the demo finds them whatever week it is run in.
 DEMO_SINCE := 2026-11-23
 
-.PHONY: demo test serve build bench clean
+.PHONY: demo test serve build bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# The browser, validator and feed-reader the site's tests use (see the script).
+node_modules/.installed: package.json scripts/install-test-tools
+	scripts/install-test-tools
+	mkdir -p node_modules && touch $@
 
 demo: $(VENV)/.installed
 	$(BIN)/lamplighter gather -s democonf.py --since $(DEMO_SINCE)
@@ -33,11 +38,14 @@ build: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/pelican --listen --bind 127.0.0.1 --port $(PORT) -s pelicanconf.py
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/gather_bench.py
+
+screenshots: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf output .pytest_cache

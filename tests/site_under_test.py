@@ -1,0 +1,57 @@
+"""The sample site, built once and served on 127.0.0.1, for tests that look at it as readers do."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from conftest import REPO, Project
+
+SAMPLE_WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
+DRAFT = """Title: Issue 4: the draft
+Date: 2026-11-29
+Status: draft
+Issue: 4
+Week: 2026-W48
+Summary: Not out yet.
+
+## Papers
+
+- [Unpublished paper](https://arxiv.org/abs/2501.00001) · arXiv
+"""
+
+
+@contextmanager
+def served_site(root: Path) -> Iterator[tuple[str, Path]]:
+    """Build the sample issues (and a draft) into `root`, and serve the output; yields (base URL, output)."""
+    (root / "content" / "issues").mkdir(parents=True)
+    (root / "content" / "pages").mkdir()
+    project = Project(root)
+    project.configure([{"name": "HF Papers", "type": "hf_papers"},
+                       {"name": "Sander Dieleman", "type": "feed", "url": "https://sander.ai/feed.xml"}])
+    for week in SAMPLE_WEEKS:
+        shutil.copy(REPO / "content" / "issues" / f"{week}.md", project.issues)
+    shutil.copy(REPO / "content" / "pages" / "about.md", root / "content" / "pages")
+    project.write_issue("2026-W48", DRAFT)
+    project.output.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(project.output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_port}"
+    project.build(SITEURL=base, FEED_DOMAIN=base)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base, project.output
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
