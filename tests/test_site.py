@@ -302,3 +302,56 @@ def test_search_is_an_index_of_the_published_issues_and_the_only_script(archive)
     for path in output.rglob("*.html"):
         if path.parts[-2:] != ("search", "index.html") and "pagefind" not in path.parts:
             assert "<script" not in path.read_text(encoding="utf-8"), path
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feeds_follow_the_feed_validators_rules(archive):
+    """The rules the W3C feed validator checks that a Pelican site can break, for Atom, RSS and topic feeds."""
+    from email.utils import parsedate_to_datetime
+
+    output = archive.build()
+    for path in [output / "feeds" / "all.atom.xml", *(output / "feeds" / "topics").glob("*.atom.xml")]:
+        feed = ElementTree.parse(path).getroot()
+        self_links = [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
+        assert self_links == [f"http://127.0.0.1:8000/{path.relative_to(output).as_posix()}"]
+        assert feed.findtext(f"{ATOM}id") and feed.findtext(f"{ATOM}title")
+        datetime.fromisoformat(feed.findtext(f"{ATOM}updated"))
+        entries = feed.findall(f"{ATOM}entry")
+        assert len({entry.findtext(f"{ATOM}id") for entry in entries}) == len(entries) > 0
+        for entry in entries:
+            assert entry.findtext(f"{ATOM}title") and entry.findtext(f"{ATOM}author/{ATOM}name")
+            datetime.fromisoformat(entry.findtext(f"{ATOM}updated"))
+            assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http://127.0.0.1:8000/")
+            assert entry.find(f"{ATOM}content").get("type") == "html"
+    for path in [output / "feeds" / "all.rss.xml", *(output / "feeds" / "topics").glob("*.rss.xml")]:
+        channel = ElementTree.parse(path).getroot().find("channel")
+        assert channel.findtext("title") and channel.findtext("link") and channel.findtext("description")
+        assert channel.find(f"{ATOM}link[@rel='self']").get("href") == \
+            f"http://127.0.0.1:8000/{path.relative_to(output).as_posix()}"
+        items = channel.findall("item")
+        assert len({item.findtext("guid") for item in items}) == len(items) > 0
+        for item in items:
+            assert item.find("guid").get("isPermaLink") == "false"
+            assert item.findtext("link").startswith("http://127.0.0.1:8000/") and item.findtext("title")
+            assert parsedate_to_datetime(item.findtext("pubDate")).tzinfo is not None
+
+
+def test_a_250_link_issue_weighs_no_more_per_link_than_this_week_in_rust(project):
+    """This Week in Rust's issue pages carry about 180 bytes of HTML per link; ours may not carry more."""
+    from lamplighter.draft import merge, new_draft
+    from lamplighter.items import Item
+
+    kinds = ["paper", "code", "article", "release", "video"]
+    items = [Item(url=f"https://blog{n % 7}.example.org/2026/11/post-about-topic-{n}", source=f"Source {n % 9}",
+                  title=f"How we made diffusion sampling faster, part {n}", kind=kinds[n % 5]) for n in range(250)]
+    project.write_issue("2026-W47", new_draft("2026-W47", 3).replace("Status: draft", "Status: published")
+                        .split("<!--")[0] + merge("", items))
+
+    output = project.build()
+
+    html = (output / "issues" / "2026-W47" / "index.html").read_bytes()
+    assert html.count(b"<a href=\"https://blog") == 250
+    assert len(html) / 250 <= 180, f"{len(html) / 250:.0f} bytes per link"
+    assert b"<script" not in html
