@@ -355,3 +355,18 @@ def test_a_250_link_issue_weighs_no_more_per_link_than_this_week_in_rust(project
     assert html.count(b"<a href=\"https://blog") == 250
     assert len(html) / 250 <= 180, f"{len(html) / 250:.0f} bytes per link"
     assert b"<script" not in html
+
+
+def test_pages_load_nothing_from_other_sites(archive):
+    output = archive.build()
+
+    for path in output.rglob("*.html"):
+        if path.name == "email.html":
+            continue
+        document = page(path)
+        elements = document.find_all(["script", "img", "iframe", "video", "audio", "source"]) + \
+            document.find_all("link", rel=lambda rel: rel and ("stylesheet" in rel or "icon" in rel))
+        loaded = [url for element in elements if (url := element.get("src") or element.get("href"))]
+        others = [url for url in loaded if url.startswith(("http:", "https:", "//"))
+                  and not url.startswith("http://127.0.0.1:8000/")]
+        assert others == [], path
