@@ -7,7 +7,7 @@ PORT   ?= 8000
 # from then on, so the demo finds them whatever week it is run in.
 DEMO_SINCE := 2026-11-23
 
-.PHONY: demo test serve build bench screenshots clean
+.PHONY: demo test serve build bench publish-check screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,15 @@ build: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/pelican --listen --bind 127.0.0.1 --port $(PORT) -s pelicanconf.py
 
+# The tests of the built site use the browser, validator and feed reader installed here.
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/gather_bench.py
+
+publish-check: $(VENV)/.installed node_modules/.installed
+	scripts/publish-check
 
 screenshots: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python docs/screenshots.py

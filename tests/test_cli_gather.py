@@ -175,3 +175,19 @@ def test_the_installed_command_runs_with_settings_in_the_working_folder(two_feed
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["draft"].endswith(f"issues/{WEEK}.md")
     assert "Sources" in done.stderr
+
+
+def test_a_markdown_report_for_the_pull_request_body(feed_server, project, tmp_path):
+    feed_server.add("/blog.rss", rss2([{"title": "This week", "link": "https://lab.example/now", "date": IN_WEEK}]))
+    project.configure([
+        {"name": "Lab blog", "type": "feed", "url": feed_server.url("/blog.rss")},
+        {"name": "Broken | source", "type": "feed", "url": feed_server.url("/missing.rss")},
+    ])
+
+    assert gather(project, "--week", WEEK, "--markdown-report", str(tmp_path / "body.md")) == 0
+
+    body = (tmp_path / "body.md").read_text()
+    assert body.startswith(f"## Gathered for {WEEK}\n\n1 new item(s); 1 in the draft, about 5 min of reading")
+    assert "**1 source(s) need a look:** Broken \\| source" in body
+    assert "| Lab blog | ✅ ok | 1 |  |" in body
+    assert "| Broken \\| source | ❌ error | 0 | HTTP 404 Not Found |" in body

@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     gather_parser.add_argument("--until", type=_day, help="last day items may date from (default: the week's Sunday)")
     gather_parser.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
     gather_parser.add_argument("--json", action="store_true", help="print the result as one JSON object on stdout")
+    gather_parser.add_argument("--markdown-report", type=Path, metavar="FILE",
+                               help="also write the report as Markdown to FILE (the draft pull request's body)")
     gather_parser.set_defaults(command=cmd_gather)
     check_parser = commands.add_parser("check", help="list what to fix in an issue before publishing",
                                        description="Check issues for duplicate and repeated links, empty sections, "
@@ -116,6 +118,8 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
     write_atomically(_last_ranking(config, week), document)  # for `lamplighter explain`
     if args.json:
         print(document)
+    if args.markdown_report:
+        args.markdown_report.write_text(report.as_markdown(week, gathering.reports, update), encoding="utf-8")
     if not candidates:
         console.print(f"Nothing was gathered for {week} ({window.since:%Y-%m-%d} to "
                       f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")

@@ -87,3 +87,29 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate | None) -> str:
+    """The report for a pull request's body: what changed in the draft, then every source's status."""
+    lines = [f"## Gathered for {week}", ""]
+    if update and update.published:
+        lines.append(f"`{update.path.name}` is already published; it was left as it is.")
+    elif update:
+        lines.append(f"{len(update.added)} new item(s); {len(update.selected)} in the draft, about {update.minutes} "
+                     f"min of reading; {len(update.dropped)} dropped by the editor; {len(update.left_out)} left out "
+                     f"for the budget (see `{update.path.stem}.unselected.txt`).")
+    else:
+        lines.append("Nothing was gathered.")
+    failing = [r for r in reports if r.status in ("error", "stale")]
+    if failing:
+        lines += ["", f"**{len(failing)} source(s) need a look:** " + ", ".join(_cell(r.name) for r in failing)]
+    lines += ["", "| source | status | items | reason |", "|---|---|---:|---|"]
+    for r in reports:
+        mark = {"ok": "✅", "not_modified": "💤", "stale": "⚠️", "error": "❌"}.get(r.status, "")
+        lines.append(f"| {_cell(r.name)} | {mark} {r.status} | {r.items} | {_cell(r.error or r.note)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A server's words in a Markdown table cell: no markup, no line breaks, no table breaks."""
+    return " ".join(text.replace("|", "\\|").replace("`", "'").replace("<", "&lt;").split())
