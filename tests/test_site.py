@@ -370,3 +370,16 @@ def test_pages_load_nothing_from_other_sites(archive):
         others = [url for url in loaded if url.startswith(("http:", "https:", "//"))
                   and not url.startswith("http://127.0.0.1:8000/")]
         assert others == [], path
+
+
+def test_the_email_text_keeps_lists_code_and_links_readable():
+    from lamplighter.emails import render
+
+    body, lines = render('<p>Intro with <a href="../about/">a relative link</a>.</p>\n<h2 id="x">Steps</h2>\n'
+                         '<ol><li>First</li><li><p>Second</p><ul><li>nested <a href="https://a.example/">'
+                         'https://a.example/</a></li></ul></li></ol>\n<pre><code>x = 1\ny = 2</code></pre>',
+                         "https://site.example/issues/2026-W47/")
+
+    assert lines == ["Intro with a relative link <https://site.example/issues/about/>.", "", "Steps", "-----", "",
+                     "1. First", "", "2. Second", "   - nested https://a.example/", "", "    x = 1", "    y = 2", ""]
+    assert '<a href="https://site.example/issues/about/" style="' in body and 'id="x"' not in body

@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import os
 import textwrap
+from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from pelican.generators import Generator
 
 WIDTH = 600
@@ -46,30 +46,125 @@ class EmailGenerator(Generator):
         for issue in self.context.get("articles", []):
             folder = os.path.join(self.output_path, os.path.dirname(issue.save_as))
             os.makedirs(folder, exist_ok=True)
-            content = absolute_links(issue.get_content(site), f"{site}/{issue.url}")
+            url = f"{site}/{issue.url}"
+            body, text = render(issue.get_content(site), url)
             with open(os.path.join(folder, "email.html"), "w", encoding="utf-8") as file:
-                file.write(as_html(issue.title, f"{site}/{issue.url}", content, self.settings["SITENAME"]))
+                file.write(as_html(issue.title, url, body, self.settings["SITENAME"]))
             with open(os.path.join(folder, "email.txt"), "w", encoding="utf-8") as file:
-                file.write(as_text(issue.title, f"{site}/{issue.url}", content))
+                file.write(as_text(issue.title, url, text))
 
 
-def absolute_links(content: str, page_url: str) -> str:
-    """A mail has no address of its own: every link must carry its whole address."""
-    page = BeautifulSoup(content, "html.parser")
-    for link in page.find_all("a", href=True):
-        link["href"] = urljoin(page_url, link["href"])
-    return str(page)
+def render(content: str, page_url: str) -> tuple[str, list[str]]:
+    """The issue's body for email, in one pass: HTML with inline styles and absolute links, and plain text."""
+    writer = _EmailWriter(page_url)
+    writer.feed(nh3.clean(content, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                          url_schemes={"http", "https", "mailto"}, link_rel=None))
+    writer.close()
+    return "".join(writer.html), writer.lines
 
 
-def as_html(title: str, url: str, content: str, site_name: str) -> str:
-    body = BeautifulSoup(nh3.clean(content, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                                   url_schemes={"http", "https", "mailto"}), "html.parser")
-    for element in body.find_all(True):
-        element["style"] = STYLES.get(element.name, "")
-        if element.name == "p" and element.parent and element.parent.name == "li" and element.find_previous_sibling("p"):
-            element["style"] += NOTE_STYLE
-        if not element["style"]:
-            del element["style"]
+class _EmailWriter(HTMLParser):
+    """Streams nh3's clean HTML into email HTML and plain text; no tree, so a 250-link issue takes milliseconds."""
+
+    def __init__(self, page_url: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_url = page_url
+        self.html: list[str] = []
+        self.lines: list[str] = []
+        self.inline: list[str] = []  # the text of the paragraph, heading or list item being read
+        self.open: list[str] = []  # the elements we are inside
+        self.items: list[list[int]] = []  # for each list: [its number so far, paragraphs in the current item]
+        self.links: list[tuple[str, list[str]]] = []  # href and text of the links we are inside
+        self.pre: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        style = STYLES.get(tag, "")
+        if tag == "a":
+            href = urljoin(self.page_url, dict(attrs).get("href") or "")
+            self.links.append((href, []))
+            self.html.append(f'<a href="{html.escape(href, quote=True)}" style="{style}">')
+            return
+        if tag in ("p", "h1", "h2", "h3", "h4", "li", "ul", "ol", "pre", "blockquote"):
+            self._end_paragraph()
+        if tag == "p" and self.open and self.open[-1] == "li" and self.items and self.items[-1][1]:
+            style += NOTE_STYLE  # a later paragraph of an item: the editor's note
+        if tag in ("ul", "ol"):
+            self.items.append([0, 0])
+        elif tag == "li" and self.items:
+            self.items[-1][0] += 1
+            self.items[-1][1] = 0
+        elif tag == "pre":
+            self.pre = []
+        if tag not in ("br", "hr"):
+            self.open.append(tag)
+        self.html.append(f'<{tag} style="{style}">' if style else f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            href, text = self.links.pop()
+            if href != "".join(text).strip():
+                self.inline.append(f" <{href}>")
+        elif tag in ("p", "h1", "h2", "h3", "h4", "li"):
+            self._end_paragraph()
+        elif tag == "pre" and self.pre is not None:
+            self.lines += [self._pad() + "    " + line for line in "".join(self.pre).splitlines()]
+            self.pre = None
+            self._blank()
+        if tag in ("ul", "ol") and self.items:
+            self.items.pop()
+            self._blank()
+        if tag == "li":
+            self._blank()
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        self.html.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.html.append(html.escape(data, quote=False))
+        if self.pre is not None:
+            self.pre.append(data)
+            return
+        self.inline.append(data)
+        for _, text in self.links:
+            text.append(data)
+
+    def _end_paragraph(self) -> None:
+        text = " ".join("".join(self.inline).split())
+        self.inline = []
+        if not text:
+            return
+        heading = next((tag for tag in reversed(self.open) if tag in ("h1", "h2", "h3", "h4")), None)
+        if heading:
+            self.lines += [text, ("=" if heading == "h1" else "-") * len(text)]
+        elif self.items and "li" in self.open:
+            number, paragraphs = self.items[-1]
+            mark = f"{number}. " if self._list_kind() == "ol" else "- "
+            pad = self._pad()
+            if paragraphs:  # the editor's note, set apart by a blank line
+                self._blank()
+                self.lines += _wrap(text, pad, pad)
+            else:
+                self.lines += _wrap(text, pad[: len(pad) - len(mark)] + mark, pad)
+            self.items[-1][1] += 1
+            return
+        else:
+            self.lines += _wrap(text, self._pad(), self._pad())
+        self._blank()
+
+    def _list_kind(self) -> str:
+        return next((tag for tag in reversed(self.open) if tag in ("ul", "ol")), "ul")
+
+    def _pad(self) -> str:
+        """The indent of text in the current list item: two spaces per "- " level, three per "1. "."""
+        lists = [tag for tag in self.open if tag in ("ul", "ol")]
+        return "".join("   " if tag == "ol" else "  " for tag in lists)
+
+    def _blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+
+def as_html(title: str, url: str, body: str, site_name: str) -> str:
     safe_title, safe_url = html.escape(title), html.escape(url, quote=True)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -95,47 +190,9 @@ def as_html(title: str, url: str, content: str, site_name: str) -> str:
 """
 
 
-def as_text(title: str, url: str, content: str) -> str:
+def as_text(title: str, url: str, lines: list[str]) -> str:
     """The issue in plain text: what a reader sees, with each link's address after its text."""
-    lines = [title, "=" * len(title), "", f"Read it on the web: {url}", ""]
-    for block in BeautifulSoup(content, "html.parser").children:
-        if isinstance(block, Tag):
-            lines += _block(block) + [""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _block(element: Tag, indent: str = "") -> list[str]:
-    if element.name in ("h1", "h2", "h3", "h4"):
-        text = _inline(element)
-        return [text, ("=" if element.name == "h1" else "-") * len(text)]
-    if element.name in ("ul", "ol"):
-        lines = []
-        for number, item in enumerate(element.find_all("li", recursive=False), start=1):
-            mark = f"{number}. " if element.name == "ol" else "- "
-            pad = indent + " " * len(mark)
-            parts = [child for child in item.children if isinstance(child, Tag) and child.name in ("p", "ul", "ol")]
-            for index, part in enumerate(parts or [item]):
-                if index:  # a later paragraph (the editor's note) is set apart by a blank line
-                    lines.append("")
-                first = indent + mark if index == 0 else pad
-                lines += _block(part, pad) if part.name in ("ul", "ol") else _wrap(_inline(part), first, pad)
-            lines.append("")
-        return lines[:-1]
-    if element.name == "pre":
-        return [indent + "    " + line for line in element.get_text().splitlines()]
-    return _wrap(_inline(element), indent, indent)
-
-
-def _inline(element: Tag) -> str:
-    """The element's text on one line, with each link's address after its text."""
-    parts = []
-    for node in element.descendants:
-        if isinstance(node, NavigableString) and not isinstance(node, Comment):
-            parts.append(str(node))
-            link = node.find_parent("a")
-            if link is not None and node is list(link.strings)[-1] and link.get("href", "") != link.get_text().strip():
-                parts.append(f" <{link['href']}>")
-    return " ".join("".join(parts).split())
+    return "\n".join([title, "=" * len(title), "", f"Read it on the web: {url}", "", *lines]).rstrip() + "\n"
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:
