@@ -43,7 +43,8 @@ test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/gather_bench.py
+	$(BIN)/python bench/gather_bench.py; gather=$$?; $(BIN)/python bench/build_bench.py; build=$$?; \
+	exit $$(( gather || build ))
 
 publish-check: $(VENV)/.installed node_modules/.installed
 	scripts/publish-check
