@@ -73,3 +73,7 @@ def test_plain_text_drops_tags_scripts_and_styles_and_decodes_entities():
 def test_shorten_cuts_at_a_word_and_says_so():
     assert shorten("one two three four", 12) == "one two…"
     assert shorten("short", 12) == "short"
+
+
+def test_markdown_text_is_one_line_so_no_line_can_start_a_block():
+    assert markdown_text("first\n# not a heading\n1. not a list") == "first # not a heading 1. not a list"

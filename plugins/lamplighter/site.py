@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft, emails, feeds, search, sitemap, sources_page
+from . import draft, emails, feeds, reader, search, sitemap, sources_page
 from .curate import READING_MINUTES
 from .weeks import parse_week, week_label
 
@@ -24,6 +24,7 @@ LATER_MARK = re.compile(r"\s\[later\]\s*$", re.IGNORECASE)
 
 
 def register() -> None:
+    signals.readers_init.connect(reader.use_issue_reader)
     signals.content_object_init.connect(describe_issue)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)

@@ -41,8 +41,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Plain text made safe to write into a Markdown line: it renders as the same text, nothing more."""
-    escaped = _ENTITY_LIKE.sub("&amp;", text).translate(_INLINE)
+    """Plain text made safe to write into a Markdown line: it renders as the same text, nothing more.
+
+    Line breaks become spaces: a second line could start a heading, a list or a quote.
+    """
+    escaped = _ENTITY_LIKE.sub("&amp;", _SPACE.sub(" ", text).strip()).translate(_INLINE)
     return _LINE_START.sub(_escape_line_start, escaped)
 
 
