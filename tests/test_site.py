@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from xml.etree import ElementTree
 from datetime import datetime, timezone
@@ -383,3 +384,26 @@ def test_the_email_text_keeps_lists_code_and_links_readable():
     assert lines == ["Intro with a relative link <https://site.example/issues/about/>.", "", "Steps", "-----", "",
                      "1. First", "", "2. Second", "   - nested https://a.example/", "", "    x = 1", "    y = 2", ""]
     assert '<a href="https://site.example/issues/about/" style="' in body and 'id="x"' not in body
+
+
+def test_a_rebuild_redoes_the_emails_and_the_search_index_only_for_what_changed(archive):
+    output = archive.build()
+    emails = {week: output / "issues" / week / "email.html" for week in SAMPLE_WEEKS}
+    index = output / "pagefind" / "pagefind-entry.json"
+    for path in [*emails.values(), index]:
+        os.utime(path, (1, 1))  # mark them old: anything written again gets a new time
+
+    archive.build()
+
+    assert [path.stat().st_mtime for path in [*emails.values(), index]] == [1] * 4
+    source = archive.issues / "2026-W46.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA closing line, added later.\n", encoding="utf-8")
+    archive.build()
+
+    assert {week: path.stat().st_mtime > 1 for week, path in emails.items()} == {
+        "2026-W45": False, "2026-W46": True, "2026-W47": False}
+    assert index.stat().st_mtime > 1
+    assert "A closing line, added later." in (output / "issues" / "2026-W46" / "email.txt").read_text()
+    emails["2026-W45"].unlink()  # a missing output is made again, whatever the record says
+    archive.build()
+    assert emails["2026-W45"].exists()

@@ -11,11 +11,14 @@ from __future__ import annotations
 import html
 import os
 import textwrap
+from pathlib import Path
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import nh3
 from pelican.generators import Generator
+
+from .buildrecord import BuildRecord
 
 WIDTH = 600
 TEXT_WIDTH = 72
@@ -41,17 +44,23 @@ ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "stron
 
 
 class EmailGenerator(Generator):
+    """Writes each issue's email versions, skipping those whose issue has not changed since the last build."""
+
     def generate_output(self, writer: object) -> None:
         site = self.settings["SITEURL"]
+        record = BuildRecord(Path(self.settings["CACHE_PATH"]) / "lamplighter-emails.json")
         for issue in self.context.get("articles", []):
-            folder = os.path.join(self.output_path, os.path.dirname(issue.save_as))
-            os.makedirs(folder, exist_ok=True)
+            folder = Path(self.output_path) / os.path.dirname(issue.save_as)
             url = f"{site}/{issue.url}"
-            body, text = render(issue.get_content(site), url)
-            with open(os.path.join(folder, "email.html"), "w", encoding="utf-8") as file:
-                file.write(as_html(issue.title, url, body, self.settings["SITENAME"]))
-            with open(os.path.join(folder, "email.txt"), "w", encoding="utf-8") as file:
-                file.write(as_text(issue.title, url, text))
+            content = issue.get_content(site)
+            targets = [folder / "email.html", folder / "email.txt"]
+            if record.unchanged(issue.save_as, [issue.title, url, self.settings["SITENAME"], content], targets):
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            body, text = render(content, url)
+            targets[0].write_text(as_html(issue.title, url, body, self.settings["SITENAME"]), encoding="utf-8")
+            targets[1].write_text(as_text(issue.title, url, text), encoding="utf-8")
+        record.save()
 
 
 def render(content: str, page_url: str) -> tuple[str, list[str]]:

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .buildrecord import BuildRecord
+
 logger = logging.getLogger(__name__)
 SEARCH_PAGE = Path("search") / "index.html"
 
@@ -24,8 +26,16 @@ def index(pelican: object) -> None:
     output = Path(pelican.settings["OUTPUT_PATH"])
     if not (output / SEARCH_PAGE).exists():
         return
+    # Pagefind reads every page: skip it when no page it indexes has changed since the last build.
+    record = BuildRecord(Path(pelican.settings["CACHE_PATH"]) / "lamplighter-search.json")
+    texts = (path.read_text(encoding="utf-8") for path in sorted(output.rglob("*.html")))
+    pages = [text for text in texts if "data-pagefind-body" in text]
+    if record.unchanged("index", pages, [output / "pagefind" / "pagefind-entry.json"]):
+        return
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--silent"],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
         logger.error("Pagefind could not index the site: %s", reason[-1] if reason else f"exit {done.returncode}")
+        return
+    record.save()
