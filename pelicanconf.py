@@ -55,6 +55,11 @@ TAGS_SAVE_AS = "topics/index.html"
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 
+# Pelican's content cache: a rebuild re-reads only the files that changed (cache/ is git-ignored).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache/pelican"
+
 # Feeds: every issue, full content.
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"

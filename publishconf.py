@@ -14,9 +14,5 @@ FEED_DOMAIN = SITEURL
 DRAFT_SAVE_AS = DRAFT_URL = ""
 DRAFT_LANG_SAVE_AS = DRAFT_LANG_URL = ""
 DELETE_OUTPUT_DIRECTORY = True
-
-# Pelican's content cache, restored and saved by the publish workflow: a publish re-reads
-# only the issues that changed.
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
-CACHE_PATH = "cache/pelican"
+# Pelican's content cache (set in pelicanconf.py) is restored and saved by the publish
+# workflow, so a publish re-reads only the issues that changed.

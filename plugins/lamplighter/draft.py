@@ -14,6 +14,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .items import KINDS, Item, is_web_link, item_key
@@ -53,13 +54,17 @@ _METADATA = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
 
 @dataclass(frozen=True)
 class DraftItem:
-    key: str
     start: int  # first line
     end: int  # one past the last non-blank line
     section: str | None  # the heading above it, lower-cased
     title: str = ""  # the link's text
     url: str = ""
     later: bool = False  # the editor marked it [later]: it moves to next week's draft
+
+    @property
+    def key(self) -> str:
+        """Worked out when asked: the site only counts items, and 75,000 keys cost a build a second."""
+        return item_key(self.url)
 
     @property
     def kind(self) -> str | None:
@@ -74,7 +79,7 @@ class Draft:
     items: list[DraftItem]
     headings: dict[str, int]  # `##` heading text, lower-cased -> line index
 
-    @property
+    @cached_property
     def keys(self) -> set[str]:
         return {item.key for item in self.items}
 
@@ -97,14 +102,14 @@ def parse(text: str) -> Draft:
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
     section: str | None = None
-    current: tuple[str, int, str | None, str, str] | None = None  # key, start, section, title, url
+    current: tuple[int, str | None, str, str] | None = None  # start, section, title, url
     last_text = previous = body - 1
     in_fence = False
 
     def close() -> None:
         if current:
-            later = bool(LATER.search(lines[current[1]]))
-            items.append(DraftItem(current[0], current[1], last_text + 1, current[2], current[3], current[4], later))
+            start, section_name, title, url = current
+            items.append(DraftItem(start, last_text + 1, section_name, title, url, bool(LATER.search(lines[start]))))
 
     for index in range(body, len(lines)):
         line = lines[index]
@@ -121,7 +126,7 @@ def parse(text: str) -> Draft:
             if len(heading[1]) == 2:
                 headings.setdefault(section, index)
         elif starts_block and _ITEM_START.match(line) and (link := LINK.search(line)):
-            current = (item_key(link[2]), index, section, _unescaped(link[1]), link[2])
+            current = (index, section, _unescaped(link[1]), link[2])
         if line.strip():
             last_text = index
         previous = index

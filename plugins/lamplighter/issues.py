@@ -71,7 +71,8 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
         current = draft.parse(text)
         result.carried = [Item(url=item.url, title=item.title, source="carried over", kind=item.kind or "article")
                           for item, _ in carried]
-    new = [c for c in candidates if c.item.key not in current.keys | result.dropped]
+    present = current.keys | result.dropped
+    new = [c for c in candidates if c.item.key not in present]
     chosen = (budget or Budget()).select(new, present=[i.kind for i in current.items])
     result.added = [c.item for c in chosen]
     result.left_out = [c for c in new if c.eligible and c not in chosen]
