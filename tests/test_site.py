@@ -407,3 +407,13 @@ def test_a_rebuild_redoes_the_emails_and_the_search_index_only_for_what_changed(
     emails["2026-W45"].unlink()  # a missing output is made again, whatever the record says
     archive.build()
     assert emails["2026-W45"].exists()
+
+
+def test_a_whole_archive_of_emails_renders_the_same_on_every_core():
+    from lamplighter.emails import PARALLEL_FROM, _render_all, _render_issue
+
+    jobs = [(f"Issue {n}", f"https://site.example/issues/{n}/", "Site",
+             f'<h2 id="papers">Papers</h2><ul><li><p><a href="https://a.example/{n}">Paper {n}</a></p></li></ul>')
+            for n in range(PARALLEL_FROM + 6)]
+
+    assert list(_render_all(jobs)) == [_render_issue(job) for job in jobs]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import os
 import textwrap
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -21,6 +23,7 @@ from pelican.generators import Generator
 from .buildrecord import BuildRecord
 
 WIDTH = 600
+PARALLEL_FROM = 24  # issues to render before a process pool pays for itself
 TEXT_WIDTH = 72
 FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # The inline style of each element; mail clients ignore style sheets.
@@ -49,18 +52,31 @@ class EmailGenerator(Generator):
     def generate_output(self, writer: object) -> None:
         site = self.settings["SITEURL"]
         record = BuildRecord(Path(self.settings["CACHE_PATH"]) / "lamplighter-emails.json")
+        work = []
         for issue in self.context.get("articles", []):
             folder = Path(self.output_path) / os.path.dirname(issue.save_as)
-            url = f"{site}/{issue.url}"
-            content = issue.get_content(site)
-            targets = [folder / "email.html", folder / "email.txt"]
-            if record.unchanged(issue.save_as, [issue.title, url, self.settings["SITENAME"], content], targets):
-                continue
+            job = (issue.title, f"{site}/{issue.url}", self.settings["SITENAME"], issue.get_content(site))
+            if not record.unchanged(issue.save_as, job, [folder / "email.html", folder / "email.txt"]):
+                work.append((folder, job))
+        for (folder, _), (email_html, email_text) in zip(work, _render_all([job for _, job in work])):
             folder.mkdir(parents=True, exist_ok=True)
-            body, text = render(content, url)
-            targets[0].write_text(as_html(issue.title, url, body, self.settings["SITENAME"]), encoding="utf-8")
-            targets[1].write_text(as_text(issue.title, url, text), encoding="utf-8")
+            (folder / "email.html").write_text(email_html, encoding="utf-8")
+            (folder / "email.txt").write_text(email_text, encoding="utf-8")
         record.save()
+
+
+def _render_all(jobs: list[tuple[str, str, str, str]]) -> Iterable[tuple[str, str]]:
+    """Every issue's email versions; a whole archive's worth (a cold build) on every core."""
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return map(_render_issue, jobs)
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(_render_issue, jobs, chunksize=8))
+
+
+def _render_issue(job: tuple[str, str, str, str]) -> tuple[str, str]:
+    title, url, site_name, content = job
+    body, text = render(content, url)
+    return as_html(title, url, body, site_name), as_text(title, url, text)
 
 
 def render(content: str, page_url: str) -> tuple[str, list[str]]:
