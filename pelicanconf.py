@@ -66,6 +66,7 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 FEED_ALL_JSON = "feeds/all.json"  # JSON Feed 1.1, written by the lamplighter plugin
 RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 20  # whole issues: twenty weeks is plenty for a reader, and keeps each feed near 1 MB
 TAG_FEED_ATOM = "feeds/topics/{slug}.atom.xml"
 TAG_FEED_RSS = "feeds/topics/{slug}.rss.xml"
 CATEGORY_FEED_ATOM = None
