@@ -30,7 +30,8 @@ def register() -> None:
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
     signals.finalized.connect(sitemap.write)
-    signals.finalized.connect(search.index)
+    signals.article_writer_finalized.connect(search.start)
+    signals.finalized.connect(search.finish)
 
 
 def generators(pelican: object) -> list[type]:
