@@ -26,15 +26,12 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import Item, merge, without_tracking
+from .items import READING_MINUTES, Item, merge, without_tracking
 from .learn import Preferences
 from .weeks import Window
 
 TITLE_SIMILARITY = 92  # rapidfuzz token_sort_ratio at which two titles are one story
 MIN_TITLE_WORDS = 4  # shorter titles ("v1.2.0", "Weekly notes") say too little to match on
-# Minutes a reader spends on an item of each kind, from the newsletter: reading an abstract
-# and its figures, skimming a repository's README, watching part of a talk.
-READING_MINUTES = {"paper": 6, "code": 3, "model": 2, "release": 2, "article": 5, "video": 10, "discussion": 3}
 # A signal's value at which it counts as fully popular; log-scaled below that.
 POPULAR_AT = {"stars_in_period": 1000, "upvotes": 100, "likes": 1000, "citations": 2, "downloads": 100_000}
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .items import KINDS, Item, is_web_link, item_key
+from .items import KINDS, READING_MINUTES, Item, is_web_link, item_key
 from .text import markdown_text, markdown_url, shorten
-from .weeks import week_days, week_label
+from .weeks import parse_week, week_days, week_label
 
 SECTION_TITLES = {
     "paper": "Papers", "code": "Code", "model": "Models", "release": "Releases",
@@ -132,6 +132,27 @@ def parse(text: str) -> Draft:
         previous = index
     close()
     return Draft(lines, metadata, items, headings)
+
+
+def facts(text: str) -> dict[str, object]:
+    """What the site shows of an issue beyond its content: links, sections with counts, reading time, week."""
+    parsed = parse(text)
+    published = [item for item in parsed.items if not item.later]
+    counts: dict[str, int] = {}
+    for item in published:
+        counts[item.section or ""] = counts.get(item.section or "", 0) + 1
+    titles = [parsed.lines[index].lstrip("#").strip() for index in sorted(parsed.headings.values())]
+    try:
+        week = week_label(parse_week(parsed.metadata.get("week", "")))
+    except ValueError:
+        week = ""
+    return {
+        "item_count": len(published),
+        "sections": [(title, counts[title.lower()]) for title in titles if counts.get(title.lower())],
+        "reading_minutes": sum(READING_MINUTES.get(item.kind or "article", READING_MINUTES["article"])
+                               for item in published),
+        "week_label": week,
+    }
 
 
 def _unescaped(text: str) -> str:

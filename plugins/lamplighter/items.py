@@ -9,6 +9,9 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 # Sections of the draft, in the order they appear.
 KINDS = ("paper", "code", "model", "release", "article", "video", "discussion")
+# Minutes a reader spends on an item of each kind, from the newsletter: reading an abstract
+# and its figures, skimming a repository's README, watching part of a talk.
+READING_MINUTES = {"paper": 6, "code": 3, "model": 2, "release": 2, "article": 5, "video": 10, "discussion": 3}
 
 # New-style ids (2403.03206) and old-style ones (astro-ph/0601001, math.GT/0309136).
 ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"

@@ -27,6 +27,8 @@ from markdown.extensions.toc import slugify, unique
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
+from . import draft
+
 FAST_EXTENSIONS = {"markdown.extensions.extra", "markdown.extensions.meta", "markdown.extensions.toc", "extra",
                    "meta", "toc"}
 PYTHON_MARKDOWN_ONLY = re.compile(
@@ -42,12 +44,18 @@ class IssueReader(MarkdownReader):
     """Pelican's Markdown reader, with cmark-gfm rendering the bodies it can render the same."""
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """The content and metadata, plus the issue's facts for the site (kept in Pelican's content cache)."""
+        with pelican_open(source_path) as text:
+            content, metadata = self._render(source_path, text)
+        metadata["lamplighter_facts"] = draft.facts(text)
+        return content, metadata
+
+    def _render(self, source_path: str, text: str) -> tuple[str, dict[str, Any]]:
         if not fast_path_settings(self.settings["MARKDOWN"]):
             return super().read(source_path)
         self._source_path = source_path
         self._md = Markdown(**self.settings["MARKDOWN"])
-        with pelican_open(source_path) as text:
-            body = "\n".join(self._md.preprocessors["meta"].run(text.split("\n")))
+        body = "\n".join(self._md.preprocessors["meta"].run(text.split("\n")))
         if PYTHON_MARKDOWN_ONLY.search(body):
             return super().read(source_path)
         content = with_heading_ids(cmarkgfm.markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE))

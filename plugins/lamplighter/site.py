@@ -6,7 +6,6 @@ Receivers are module-level functions, so the signals keep them alive.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -15,8 +14,6 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from . import draft, emails, feeds, reader, search, sitemap, sources_page
-from .curate import READING_MINUTES
-from .weeks import parse_week, week_label
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
@@ -68,14 +65,6 @@ def _is_empty_section(heading: Tag) -> bool:
     return after is None or after.name in ("h1", "h2")
 
 
-def _week_label(week: str) -> str:
-    """'16–22 November 2026' for an issue's `Week:`; nothing for a missing or malformed one."""
-    try:
-        return week_label(parse_week(week))
-    except ValueError:
-        return ""
-
-
 def describe_issue(content: object) -> None:
     """Drop the editing guide, and count the issue's items per section for the templates."""
     if not isinstance(content, Article):
@@ -85,15 +74,11 @@ def describe_issue(content: object) -> None:
         # without, yet its draft writer reads `draft.category`: give issues their folder's.
         content.category = Category("issues", content.settings)
     content._content = _without_later_items(_EDITING_GUIDE.sub("", content._content or ""))
-    source = Path(content.source_path)
-    if source.suffix.lower() not in (".md", ".markdown"):
-        return
-    parsed = draft.parse(source.read_text(encoding="utf-8"))
-    titles = {index: parsed.lines[index].lstrip("#").strip() for index in parsed.headings.values()}
-    published = [item for item in parsed.items if not item.later]
-    counts = Counter(item.section for item in published)
-    content.item_count = len(published)
-    content.reading_minutes = sum(READING_MINUTES.get(item.kind or "article", READING_MINUTES["article"])
-                                  for item in published)
-    content.week_label = _week_label(parsed.metadata.get("week", ""))
-    content.sections = [(title, counts[title.lower()]) for _, title in sorted(titles.items()) if counts[title.lower()]]
+    facts = getattr(content, "lamplighter_facts", None)
+    if facts is None:  # read by another reader than Lamplighter's: work them out from the source
+        source = Path(content.source_path)
+        if source.suffix.lower() not in (".md", ".markdown"):
+            return
+        facts = draft.facts(source.read_text(encoding="utf-8"))
+    for name, value in facts.items():
+        setattr(content, name, value)
