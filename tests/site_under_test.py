@@ -20,10 +20,24 @@ Issue: 4
 Week: 2026-W48
 Summary: Not out yet.
 
+<!-- lamplighter: how to edit this draft
+  - a guide for the editor
+-->
+
 ## Papers
 
 - [Unpublished paper](https://arxiv.org/abs/2501.00001) · arXiv
+    Not for readers yet.
 """
+
+
+def add_samples(project: Project) -> Project:
+    """The repository's sample issues and about page, and a draft that must never be published."""
+    for week in SAMPLE_WEEKS:
+        shutil.copy(REPO / "content" / "issues" / f"{week}.md", project.issues)
+    shutil.copy(REPO / "content" / "pages" / "about.md", project.root / "content" / "pages")
+    project.write_issue("2026-W48", DRAFT)
+    return project
 
 
 @contextmanager
@@ -34,10 +48,7 @@ def served_site(root: Path) -> Iterator[tuple[str, Path]]:
     project = Project(root)
     project.configure([{"name": "HF Papers", "type": "hf_papers"},
                        {"name": "Sander Dieleman", "type": "feed", "url": "https://sander.ai/feed.xml"}])
-    for week in SAMPLE_WEEKS:
-        shutil.copy(REPO / "content" / "issues" / f"{week}.md", project.issues)
-    shutil.copy(REPO / "content" / "pages" / "about.md", root / "content" / "pages")
-    project.write_issue("2026-W48", DRAFT)
+    add_samples(project)
     project.output.mkdir()
     handler = functools.partial(_QuietHandler, directory=str(project.output))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

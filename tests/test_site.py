@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-from xml.etree import ElementTree
 from datetime import datetime, timezone
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -15,25 +14,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO
 from feeds import rss2
 from lamplighter.cli import main
-
-SAMPLE_WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
-DRAFT = """Title: Issue 4: the draft
-Date: 2026-11-29
-Status: draft
-Issue: 4
-Week: 2026-W48
-Summary: Not out yet.
-
-<!-- lamplighter: how to edit this draft
-  - a guide for the editor
--->
-
-## Papers
-
-- [Unpublished paper](https://arxiv.org/abs/2501.00001) · arXiv
-    Not for readers yet.
-"""
-
+from site_under_test import SAMPLE_WEEKS, add_samples
 
 def publish_overrides() -> dict:
     """What publishconf.py changes relative to pelicanconf.py, read from the real files."""
@@ -50,11 +31,7 @@ def page(path) -> BeautifulSoup:
 
 @pytest.fixture
 def archive(project):
-    for week in SAMPLE_WEEKS:
-        shutil.copy(REPO / "content" / "issues" / f"{week}.md", project.issues)
-    shutil.copy(REPO / "content" / "pages" / "about.md", project.root / "content" / "pages")
-    project.write_issue("2026-W48", DRAFT)
-    return project
+    return add_samples(project)
 
 
 def test_preview_build_has_home_issues_archive_about_and_the_draft(archive):
