@@ -20,11 +20,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import SourceError
-from ..fetch import rebased
 from ..items import ARXIV_LINK, Item, arxiv_url
 from ..settings import SourceConfig
 from ..text import plain_text
-from .feed import entry_date, read
+from .feed import entry_date, fetch
 
 TYPE = "arxiv"
 ENDPOINT = "https://export.arxiv.org/api/query"
@@ -52,9 +51,14 @@ def check(options: dict[str, Any]) -> None:
 
 def links(options: dict[str, Any]) -> tuple[str | None, str]:
     """The same query as a feed (the API answers in Atom), and arXiv's own search page for it."""
+    return _api_url(options), "https://arxiv.org/search/advanced"
+
+
+def _api_url(options: dict[str, Any], **paging: int) -> str:
+    """The API's address for the newest submissions matching the source's keys."""
     query = urlencode({"search_query": search_query(options), "sortBy": "submittedDate", "sortOrder": "descending",
-                       "max_results": options.get("max_results", DEFAULT_MAX_RESULTS)})
-    return f"{ENDPOINT}?{query}", "https://arxiv.org/search/advanced"
+                       **paging, "max_results": options.get("max_results", DEFAULT_MAX_RESULTS)})
+    return f"{ENDPOINT}?{query}"
 
 
 def search_query(options: dict[str, Any]) -> str:
@@ -70,11 +74,7 @@ def search_query(options: dict[str, Any]) -> str:
 
 
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
-    parameters = urlencode({"search_query": search_query(source.options), "sortBy": "submittedDate",
-                            "sortOrder": "descending", "start": 0,
-                            "max_results": source.options.get("max_results", DEFAULT_MAX_RESULTS)})
-    parsed, _ = read(fetcher.get(rebased(f"{ENDPOINT}?{parameters}", source.options.get("base_url"))),
-                     allow_empty=True)
+    parsed, _ = fetch(fetcher, _api_url(source.options, start=0), source.options, allow_empty=True)
     errors = [entry for entry in parsed.entries if "/api/errors" in entry.get("id", "")]
     if errors:
         raise SourceError(f"arXiv refused the query: {plain_text(errors[0].get('summary', '')) or 'no reason given'}")

@@ -48,11 +48,16 @@ def links(options: dict[str, Any]) -> tuple[str | None, str]:
 
 
 def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
-    url = source.options["url"]
-    parsed, base = read(fetcher.get(rebased(url, source.options.get("base_url"))),
-                        public_url=url if source.options.get("base_url") else None)
+    parsed, base = fetch(fetcher, source.options["url"], source.options)
     items = (entry_item(entry, base=base, source=source) for entry in parsed.entries)
     return [item for item in items if item]
+
+
+def fetch(fetcher: Fetcher, public_url: str, options: dict[str, Any], *, allow_empty: bool = False) -> tuple[Any, str]:
+    """A feed asked at its mirror when the source has a `base_url`, its links resolving as on the public site."""
+    base_url = options.get("base_url")
+    return read(fetcher.get(rebased(public_url, base_url)), allow_empty=allow_empty,
+                public_url=public_url if base_url else None)
 
 
 def read(response: Response, *, allow_empty: bool = False, public_url: str | None = None) -> tuple[Any, str]:

@@ -11,10 +11,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ..fetch import rebased
 from ..items import Item
 from ..settings import SourceConfig
-from .feed import entry_item, read
+from .feed import entry_item, fetch
 
 TYPE = "github_releases"
 ENDPOINT = "https://github.com"
@@ -39,14 +38,11 @@ def links(options: dict[str, Any]) -> tuple[str | None, str]:
 
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     repo = source.options["repo"]
-    public = f"{ENDPOINT}/{repo}/releases.atom"
-    response = fetcher.get(rebased(public, source.options.get("base_url")))
-    parsed, _ = read(response, public_url=public)
+    parsed, base = fetch(fetcher, links(source.options)[0], source.options)
     name = repo.split("/")[1]
     items = []
     for entry in parsed.entries:
-        # Links are relative to github.com, whatever mirror answered.
-        item = entry_item(entry, base=public, source=source, kind="release")
+        item = entry_item(entry, base=base, source=source, kind="release")
         if item:
             title = item.title if name.lower() in item.title.lower() else f"{repo} {item.title}"
             items.append(replace(item, title=title))

@@ -46,10 +46,8 @@ def links(options: dict[str, Any]) -> tuple[str | None, str]:
 
 
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
-    language = source.options.get("language", "").strip().lower().replace(" ", "-")
     since = source.options.get("since", "daily")
-    path = f"/trending/{quote(language, safe='')}" if language else "/trending"
-    response = fetcher.get(rebased(f"{ENDPOINT}{path}?since={since}", source.options.get("base_url")))
+    response = fetcher.get(rebased(links(source.options)[1], source.options.get("base_url")))
     rows = parse(response.body.decode("utf-8", "replace"))
     if not rows:
         raise SourceError("no repositories found on the Trending page (markup changed?)")

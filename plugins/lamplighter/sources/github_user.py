@@ -13,10 +13,9 @@ from urllib.parse import urlsplit
 from dataclasses import replace
 from typing import Any
 
-from ..fetch import rebased
 from ..items import Item
 from ..settings import SourceConfig
-from .feed import entry_item, read
+from .feed import entry_item, fetch
 
 TYPE = "github_user"
 ENDPOINT = "https://github.com"
@@ -43,9 +42,7 @@ def links(options: dict[str, Any]) -> tuple[str | None, str]:
 
 def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     user = source.options["user"]
-    public = f"{ENDPOINT}/{user}.atom"
-    parsed, _ = read(fetcher.get(rebased(public, source.options.get("base_url"))), allow_empty=True,
-                     public_url=public)
+    parsed, base = fetch(fetcher, links(source.options)[0], source.options, allow_empty=True)
     items = []
     for entry in parsed.entries:
         event = _EVENT.search(entry.get("id", ""))
@@ -53,7 +50,7 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
         if name not in _EVENTS or name == "CreateEvent" and not _NEW_REPOSITORY.search(entry.get("title", "")):
             continue
         kind, what = _EVENTS[name]
-        item = entry_item(entry, base=ENDPOINT + "/", source=source, kind=kind)
+        item = entry_item(entry, base=base, source=source, kind=kind)
         if item:
             # The entry's title repeats the user's name ("rromb created a repository rromb/x"): name the repository.
             repository = "/".join(urlsplit(item.url).path.strip("/").split("/")[:2])
