@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from feeds import rss2
 from lamplighter.archive import Archive
 from lamplighter.cli import main
-from lamplighter.curate import READING_MINUTES, Budget, Focus, rank
-from lamplighter.items import Item
+from lamplighter.curate import Budget, Focus, rank
+from lamplighter.items import READING_MINUTES, Item
 from lamplighter.learn import Preferences
 from lamplighter.weeks import week_window
 

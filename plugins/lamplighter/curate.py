@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import READING_MINUTES, Item, merge, without_tracking
+from .items import Item, merge, reading_minutes, without_tracking
 from .learn import Preferences
 from .weeks import Window
 
@@ -46,7 +46,7 @@ class Candidate:
 
     @property
     def minutes(self) -> int:
-        return READING_MINUTES.get(self.item.kind, READING_MINUTES["article"])
+        return reading_minutes([self.item.kind])
 
     @property
     def eligible(self) -> bool:
@@ -129,7 +129,7 @@ def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: A
     score = sum(reasons.values()) * weight
     if weight != 1.0:
         reasons["source weight ×"] = weight
-    return Candidate(item, round(score, 3), reasons, muted_by=_muted_by(item, focus.mute),
+    return Candidate(item, round(score, 3), reasons, muted_by=_muted_by(item, text, focus.mute),
                      repeat_of=archive.weeks_by_key.get(item.key) or earlier.week_of(item.title))
 
 
@@ -143,8 +143,7 @@ def _searchable(item: Item) -> str:
     return " \n ".join([item.title, item.summary, *item.tags, *item.authors]).casefold()
 
 
-def _muted_by(item: Item, mute: Mapping[str, Sequence[str]]) -> str | None:
-    text = _searchable(item)
+def _muted_by(item: Item, text: str, mute: Mapping[str, Sequence[str]]) -> str | None:
     host = (urlsplit(item.url).hostname or "").removeprefix("www.")
     path = urlsplit(item.url).path.strip("/").casefold()
     tests = {
@@ -188,7 +187,7 @@ class Budget:
 
     def select(self, candidates: Sequence[Candidate], *, present: Sequence[str | None] = ()) -> list[Candidate]:
         """The best eligible candidates that fit, after the items already present (given by kind)."""
-        used = sum(READING_MINUTES.get(kind or "article", READING_MINUTES["article"]) for kind in present)
+        used = reading_minutes(present)
         per_kind: dict[str, int] = {}
         for kind in present:
             if kind:

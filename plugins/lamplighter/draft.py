@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .items import KINDS, READING_MINUTES, Item, is_web_link, item_key
+from .items import KINDS, Item, is_web_link, item_key, reading_minutes
 from .text import markdown_text, markdown_url, shorten
 from .weeks import parse_week, week_days, week_label
 
@@ -149,8 +149,7 @@ def facts(text: str) -> dict[str, object]:
     return {
         "item_count": len(published),
         "sections": [(title, counts[title.lower()]) for title in titles if counts.get(title.lower())],
-        "reading_minutes": sum(READING_MINUTES.get(item.kind or "article", READING_MINUTES["article"])
-                               for item in published),
+        "reading_minutes": reading_minutes(item.kind for item in published),
         "week_label": week,
     }
 

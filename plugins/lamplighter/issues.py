@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from . import draft, unselected
-from .curate import READING_MINUTES, Budget, Candidate
-from .items import Item
+from .curate import Budget, Candidate
+from .items import Item, reading_minutes
 from .record import Record
 
 ISSUES_DIR = "issues"
@@ -77,8 +77,7 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
     result.added = [c.item for c in chosen]
     result.left_out = [c for c in new if c.eligible and c not in chosen]
     result.selected = current.keys | {item.key for item in result.added}
-    kinds = [i.kind or "article" for i in current.items] + [item.kind for item in result.added]
-    result.minutes = sum(READING_MINUTES.get(kind, READING_MINUTES["article"]) for kind in kinds)
+    result.minutes = reading_minutes([*(i.kind for i in current.items), *(item.kind for item in result.added)])
     if write:
         merged = draft.merge(text, result.added)
         draft.write_atomically(path, draft.with_metadata(merged, "Reading-time", f"{result.minutes} min"))

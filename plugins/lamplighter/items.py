@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
@@ -60,6 +61,11 @@ class Item:
     @property
     def key(self) -> str:
         return item_key(self.url)
+
+
+def reading_minutes(kinds: Iterable[str | None]) -> int:
+    """The estimated reading time of items of these kinds; an unknown kind reads like an article."""
+    return sum(READING_MINUTES.get(kind or "article", READING_MINUTES["article"]) for kind in kinds)
 
 
 def arxiv_url(arxiv_id: str) -> str:

@@ -28,8 +28,8 @@ def start(generator: object, writer: object) -> None:
         return
     # Pagefind reads every page: skip it when no page it indexes has changed since the last build.
     record = BuildRecord(Path(generator.settings["CACHE_PATH"]) / "lamplighter-search.json")
-    texts = (path.read_text(encoding="utf-8") for path in sorted(output.rglob("*.html")))
-    pages = [text for text in texts if "data-pagefind-body" in text]
+    pages = [(output / issue.save_as).read_text(encoding="utf-8")
+             for issue in sorted(generator.articles, key=lambda issue: issue.save_as)]  # the pages it indexes
     if record.unchanged("index", pages, [output / "pagefind" / "pagefind-entry.json"]):
         return
     process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(output), "--silent"],

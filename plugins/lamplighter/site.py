@@ -17,7 +17,6 @@ from . import draft, emails, feeds, reader, search, sitemap, sources_page
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
-LATER_MARK = re.compile(r"\s\[later\]\s*$", re.IGNORECASE)
 
 
 def register() -> None:
@@ -50,7 +49,7 @@ def _without_later_items(html: str) -> str:
     page = BeautifulSoup(html, "html.parser")
     for listing in page.find_all(["ul", "ol"], recursive=False):
         for item in listing.find_all("li", recursive=False):
-            if LATER_MARK.search(item.get_text().strip().split("\n", 1)[0]):
+            if draft.LATER.search(item.get_text().strip().split("\n", 1)[0]):
                 item.decompose()
         if not listing.find("li"):
             heading = listing.find_previous_sibling()
