@@ -21,7 +21,6 @@ from .weeks import parse_week
 
 REQUIRED_METADATA = ("title", "date", "status", "issue", "week", "summary")
 _MARKER = re.compile(r"(?<![\w-])(TODO|FIXME|XXX|TK)(?![\w-])")
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,9 @@ def _links(issue: draft.Draft, path: Path) -> list[Problem]:
         if item.key in archive.weeks_by_key:
             problems.append(Problem(line, "warning", f"link already in the issue of {archive.weeks_by_key[item.key]}"))
     for index, raw in enumerate(issue.lines):
-        for target in _LINK_TARGET.findall(raw):
-            if tracking_parameters(target):
-                names = ", ".join(tracking_parameters(target))
+        for link in draft.LINK.finditer(raw):
+            names = ", ".join(tracking_parameters(link[2]))
+            if names:
                 problems.append(Problem(index + 1, "error", f"tracking parameter in a link: {names}"))
     return problems
 
@@ -99,9 +98,8 @@ def _sections(issue: draft.Draft) -> list[Problem]:
             if re.match(r"^[-*+][ \t]", raw) and index not in starts:
                 problems.append(Problem(index + 1, "error", "list item without a [title](url) link on its first line"))
     for item in issue.items:
-        target = _LINK_TARGET.search(issue.lines[item.start])
-        if target and not is_web_link(target[1]):
-            scheme = urlsplit(target[1]).scheme or "no scheme"
+        if not is_web_link(item.url):
+            scheme = urlsplit(item.url).scheme or "no scheme"
             problems.append(Problem(item.start + 1, "error", f"link is not an http(s) address (it is {scheme})"))
     return problems
 
