@@ -48,10 +48,13 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lamplighter", description="Gather, curate and publish a weekly newsletter.")
     commands = parser.add_subparsers(title="commands", required=True)
-    gather_parser = commands.add_parser("gather", help="gather this week's items into its draft",
-                                        description="Gather the sources into the week's draft in content/issues/.")
-    gather_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
-    gather_parser.add_argument("--week", type=_week, help="ISO week YYYY-Www (default: the current week)")
+    # Every command reads the same settings file; gather and explain are about one week.
+    with_settings = argparse.ArgumentParser(add_help=False)
+    with_settings.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    with_week = argparse.ArgumentParser(add_help=False)
+    with_week.add_argument("--week", type=_week, help="ISO week YYYY-Www (default: the current week)")
+    gather_parser = commands.add_parser("gather", parents=[with_settings, with_week],
+                                        help="gather this week's items into its draft", description="Gather the sources into the week's draft in content/issues/.")
     gather_parser.add_argument("--since", type=_day, help="first day items may date from (default: the week's Monday)")
     gather_parser.add_argument("--until", type=_day, help="last day items may date from (default: the week's Sunday)")
     gather_parser.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
@@ -59,18 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     gather_parser.add_argument("--markdown-report", type=Path, metavar="FILE",
                                help="also write the report as Markdown to FILE (the draft pull request's body)")
     gather_parser.set_defaults(command=cmd_gather)
-    check_parser = commands.add_parser("check", help="list what to fix in an issue before publishing",
-                                       description="Check issues for duplicate and repeated links, empty sections, "
+    check_parser = commands.add_parser("check", parents=[with_settings],
+                                       help="list what to fix in an issue before publishing", description="Check issues for duplicate and repeated links, empty sections, "
                                                    "leftover markers, tracking parameters and missing metadata.")
     check_parser.add_argument("issues", nargs="*", type=Path, metavar="ISSUE",
                               help="issue files (default: this week's, in the settings' content folder)")
-    check_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
     check_parser.set_defaults(command=cmd_check)
-    explain_parser = commands.add_parser("explain", help="say why a link ranks where it does",
-                                         description="Show the score of a link in the week's last gather, part by part.")
+    explain_parser = commands.add_parser("explain", parents=[with_settings, with_week],
+                                         help="say why a link ranks where it does", description="Show the score of a link in the week's last gather, part by part.")
     explain_parser.add_argument("url", help="the link, as in the draft or as any source gave it")
-    explain_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
-    explain_parser.add_argument("--week", type=_week, help="ISO week YYYY-Www (default: the current week)")
     explain_parser.set_defaults(command=cmd_explain)
     return parser
 
@@ -80,6 +80,10 @@ def _week(text: str) -> str:
         return parse_week(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _this_week() -> str:
+    return week_of(datetime.now(timezone.utc).date())
 
 
 def _day(text: str) -> date:
@@ -128,8 +132,7 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
-    paths = args.issues or [issues.draft_path(settings.load(args.settings).content_path,
-                                              week_of(datetime.now(timezone.utc).date()))]
+    paths = args.issues or [issues.draft_path(settings.load(args.settings).content_path, _this_week())]
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise ValueError(f"no such issue file: {', '.join(missing)}")
@@ -146,7 +149,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     config = settings.load(args.settings)
-    week = args.week or week_of(datetime.now(timezone.utc).date())
+    week = args.week or _this_week()
     path = _last_ranking(config, week)
     if not path.exists():
         raise ValueError(f"no gather has run for {week} yet: run `lamplighter gather --week {week}` first")
