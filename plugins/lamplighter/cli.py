@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     with_week = argparse.ArgumentParser(add_help=False)
     with_week.add_argument("--week", type=_week, help="ISO week YYYY-Www (default: the current week)")
     gather_parser = commands.add_parser("gather", parents=[with_settings, with_week],
-                                        help="gather this week's items into its draft", description="Gather the sources into the week's draft in content/issues/.")
+                                        help="gather this week's items into its draft",
+                                        description="Gather the sources into the week's draft in content/issues/.")
     gather_parser.add_argument("--since", type=_day, help="first day items may date from (default: the week's Monday)")
     gather_parser.add_argument("--until", type=_day, help="last day items may date from (default: the week's Sunday)")
     gather_parser.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
@@ -63,13 +64,15 @@ def _parser() -> argparse.ArgumentParser:
                                help="also write the report as Markdown to FILE (the draft pull request's body)")
     gather_parser.set_defaults(command=cmd_gather)
     check_parser = commands.add_parser("check", parents=[with_settings],
-                                       help="list what to fix in an issue before publishing", description="Check issues for duplicate and repeated links, empty sections, "
+                                       help="list what to fix in an issue before publishing",
+                                       description="Check issues for duplicate and repeated links, empty sections, "
                                                    "leftover markers, tracking parameters and missing metadata.")
     check_parser.add_argument("issues", nargs="*", type=Path, metavar="ISSUE",
                               help="issue files (default: this week's, in the settings' content folder)")
     check_parser.set_defaults(command=cmd_check)
     explain_parser = commands.add_parser("explain", parents=[with_settings, with_week],
-                                         help="say why a link ranks where it does", description="Show the score of a link in the week's last gather, part by part.")
+                                         help="say why a link ranks where it does",
+                                         description="Show the score of a link in the week's last gather, part by part.")
     explain_parser.add_argument("url", help="the link, as in the draft or as any source gave it")
     explain_parser.set_defaults(command=cmd_explain)
     return parser
