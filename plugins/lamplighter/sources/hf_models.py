@@ -64,7 +64,7 @@ def _item(model: dict[str, Any], source: SourceConfig, now: Any) -> Item | None:
     if not _MODEL_ID.match(model_id):
         return None
     tags = tuple(str(tag) for tag in model.get("tags") or [] if isinstance(tag, str))
-    likes, downloads = _count(model.get("likes")), _count(model.get("downloads"))
+    likes, downloads = count(model.get("likes")), count(model.get("downloads"))
     task = str(model.get("pipeline_tag") or "")
     library = str(model.get("library_name") or "")
     return Item(
@@ -98,5 +98,6 @@ def cautions(model: dict[str, Any], tags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _count(value: Any) -> int:
+def count(value: Any) -> int:
+    """A count from the Hub's JSON: a whole number of at least zero, or 0 for anything else."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

@@ -20,6 +20,7 @@ from ..items import ARXIV_ID, Item, arxiv_url, is_web_link
 from ..settings import SourceConfig
 from ..text import plain_text
 from ..weeks import week_of
+from .hf_models import count
 
 TYPE = "hf_papers"
 ENDPOINT = "https://huggingface.co/api/daily_papers"
@@ -68,9 +69,9 @@ def _item(entry: dict[str, Any], source: SourceConfig) -> Item | None:
     paper_id = str(paper.get("id") or "")
     if not _PAPER_ID.match(paper_id):
         return None
-    upvotes = _count(paper.get("upvotes", entry.get("upvotes")))
+    upvotes = count(paper.get("upvotes", entry.get("upvotes")))
     code = str(paper.get("githubRepo") or "")
-    stars = _count(paper.get("githubStars"))
+    stars = count(paper.get("githubStars"))
     seen = [f"{upvotes:,} upvotes on HF Papers"]
     if code and stars:
         seen.append(f"{stars:,} stars on GitHub")
@@ -88,7 +89,7 @@ def _item(entry: dict[str, Any], source: SourceConfig) -> Item | None:
                       if isinstance(author, dict) and (name := plain_text(str(author.get("name") or "")))),
         tags=tuple(word for word in keywords if word)[:MOST_TAGS],
         provenance=tuple(seen),
-        signals={"upvotes": upvotes, "comments": _count(entry.get("numComments"))},
+        signals={"upvotes": upvotes, "comments": count(entry.get("numComments"))},
         code_url=code if is_web_link(code) else "",
     )
 
@@ -99,7 +100,3 @@ def _date(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
