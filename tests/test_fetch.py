@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from feeds import rss2
@@ -209,6 +209,9 @@ def test_encoding_lies_and_bad_bytes_still_give_the_item(feed_server, body, cont
     st.builds(lambda head, junk: (FEED[:head] + junk + FEED[head:]).encode("utf-8", "surrogatepass"),
               st.integers(0, len(FEED)), st.text(max_size=50)),
 ))
+# Found by Hypothesis: a link urljoin cannot parse, and an encoding feedparser cannot look up.
+@example(body=b"<item><link>https://[</link></item>")
+@example(body=b'<?encoding="\x00"?>')
 def test_no_bytes_make_the_feed_path_raise_anything_but_a_source_error(body):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "feed.xml"

@@ -67,11 +67,14 @@ def read(response: Response, *, allow_empty: bool = False, public_url: str | Non
     """
     fetched_over_http = response.url.startswith(("http:", "https:"))
     location = public_url or (response.url if fetched_over_http else "")
-    parsed = feedparser.parse(
-        response.body,
-        response_headers={"content-location": location,
-                          "content-type": response.headers.get("content-type", "")},
-    )
+    try:
+        parsed = feedparser.parse(
+            response.body,
+            response_headers={"content-location": location,
+                              "content-type": response.headers.get("content-type", "")},
+        )
+    except ValueError as error:  # feedparser lets some broken declarations through (an encoding named "\0")
+        raise SourceError(f"not a feed: {error}") from None
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         raise SourceError(f"not a feed: {_what_came_instead(response.body, parsed)}")
     if not parsed.entries and not allow_empty:
@@ -94,7 +97,10 @@ def _self_link(feed: Any) -> str:
 
 def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None = None) -> Item | None:
     """An entry as an item, or None when it has no web link."""
-    url = urljoin(base, entry.get("link", "").strip())
+    try:
+        url = urljoin(base, entry.get("link", "").strip())
+    except ValueError:  # a link Python cannot even parse ("https://[") is no web link
+        return None
     if not is_web_link(url):
         return None
     return Item(
