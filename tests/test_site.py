@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 import os
 from datetime import datetime, timezone
 from xml.etree import ElementTree
@@ -10,6 +11,8 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import REPO
 from feeds import rss2
@@ -386,11 +389,34 @@ def test_a_rebuild_redoes_the_emails_and_the_search_index_only_for_what_changed(
     assert emails["2026-W45"].exists()
 
 
-def test_a_whole_archive_of_emails_renders_the_same_on_every_core():
-    from lamplighter.emails import PARALLEL_FROM, _render_all, _render_issue
+@given(st.lists(st.text(alphabet="abcdefghij<>&", min_size=1, max_size=90), max_size=40),
+       st.sampled_from(["", "- ", "  ", "   1. "]))
+def test_email_text_wraps_as_textwrap_does_without_breaking_words(words, first):
+    from lamplighter.emails import TEXT_WIDTH, _wrap
 
-    jobs = [(f"Issue {n}", f"https://site.example/issues/{n}/", "Site",
-             f'<h2 id="papers">Papers</h2><ul><li><p><a href="https://a.example/{n}">Paper {n}</a></p></li></ul>')
-            for n in range(PARALLEL_FROM + 6)]
+    text = " ".join(words)
+    expected = textwrap.wrap(text, TEXT_WIDTH, initial_indent=first, subsequent_indent=" " * len(first),
+                             break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
-    assert list(_render_all(jobs)) == [_render_issue(job) for job in jobs]
+    assert _wrap(text, first, " " * len(first)) == expected
+
+
+def test_email_versions_keep_escaped_text_escaped_in_html_and_plain_in_text():
+    from lamplighter.emails import render
+
+    body, lines = render('<p title="x > y">Fish &amp; chips <em>&lt;b&gt;</em> <a href="https://a.example/?q=1&amp;r=2" '
+                         'onclick="steal()">a &quot;link&quot;</a><!-- a comment --><img src=x onerror=alert(1)></p>'
+                         '<pre><code>if a &lt; b:\n    pass</code></pre><script>alert(1)</script>',
+                         "https://site.example/issues/2026-W47/")
+
+    assert lines == ['Fish & chips <b> a "link" <https://a.example/?q=1&r=2>', "", "    if a < b:", "        pass", ""]
+    assert "Fish &amp; chips" in body and "&lt;b&gt;" in body and 'href="https://a.example/?q=1&amp;r=2"' in body
+    assert not any(marker in body for marker in ("onclick", "<img", "<script", "comment", "title="))
+
+
+def test_an_unparseable_relative_address_does_not_stop_the_email_version():
+    from lamplighter.emails import render
+
+    body, lines = render('<p><a href="//[">broken</a></p>', "https://site.example/issues/2026-W47/")
+
+    assert lines == ["broken <//[>", ""]
