@@ -109,23 +109,27 @@ def parse(text: str) -> Draft:
     def close() -> None:
         if current:
             start, section_name, title, url = current
-            items.append(DraftItem(start, last_text + 1, section_name, title, url, bool(LATER.search(lines[start]))))
+            first = lines[start]
+            later = first.rstrip().endswith("]") and bool(LATER.search(first))
+            items.append(DraftItem(start, last_text + 1, section_name, title, url, later))
 
     for index in range(body, len(lines)):
         line = lines[index]
-        if _FENCE.match(line):
+        if ("```" in line or "~~~" in line) and _FENCE.match(line):
             in_fence = not in_fence
         starts_block = not in_fence and line.strip() and not line[0].isspace()
+        # Most lines are an item's or a note's: test the patterns only where they can match.
+        heading = _HEADING.match(line) if starts_block and line[0] == "#" else None
+        item_start = starts_block and line[0] in "-*+" and _ITEM_START.match(line)
         # A line at column 0 ends the item, unless it continues the item's paragraph lazily.
-        if current and starts_block and (previous != last_text or _ITEM_START.match(line) or _HEADING.match(line)):
+        if current and starts_block and (previous != last_text or item_start or heading):
             close()
             current = None
-        heading = _HEADING.match(line) if starts_block else None
         if heading:
             section = heading[2].lower()
             if len(heading[1]) == 2:
                 headings.setdefault(section, index)
-        elif starts_block and _ITEM_START.match(line) and (link := LINK.search(line)):
+        elif item_start and (link := LINK.search(line)):
             current = (index, section, _unescaped(link[1]), link[2])
         if line.strip():
             last_text = index
@@ -155,7 +159,7 @@ def facts(text: str) -> dict[str, object]:
 
 
 def _unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    return re.sub(r"\\(.)", r"\1", text) if "\\" in text else text
 
 
 def render_item(item: Item) -> list[str]:

@@ -31,10 +31,10 @@ from . import draft
 
 FAST_EXTENSIONS = {"markdown.extensions.extra", "markdown.extensions.meta", "markdown.extensions.toc", "extra",
                    "meta", "toc"}
-PYTHON_MARKDOWN_ONLY = re.compile(
-    r"\[\^|^\*\[|\{[:#.]|\[TOC\]|markdown=|^:[ \t]|^ {5,}\S|\t|^[ ]*\|.*\||^[ ]*(?:~~~|```)",
-    re.MULTILINE,
-)
+# What only Python-Markdown renders: anywhere in a line, and at a line's start. Two searches,
+# the second anchored on "\n", are several times faster than one with `^` alternatives.
+PYTHON_MARKDOWN_ONLY = re.compile(r"\[\^|\{[:#.]|\[TOC\]|markdown=|\t")
+PYTHON_MARKDOWN_ONLY_LINE = re.compile(r"\n(?:\*\[|:[ \t]| {5,}\S|[ ]*\|.*\||[ ]*(?:~~~|```))")
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -56,7 +56,7 @@ class IssueReader(MarkdownReader):
         self._source_path = source_path
         self._md = Markdown(**self.settings["MARKDOWN"])
         body = "\n".join(self._md.preprocessors["meta"].run(text.split("\n")))
-        if PYTHON_MARKDOWN_ONLY.search(body):
+        if PYTHON_MARKDOWN_ONLY.search(body) or PYTHON_MARKDOWN_ONLY_LINE.search("\n" + body):
             return super().read(source_path)
         content = with_heading_ids(cmarkgfm.markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE))
         metadata = self._parse_metadata(self._md.Meta) if getattr(self._md, "Meta", None) else {}
