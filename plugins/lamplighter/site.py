@@ -13,7 +13,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft, emails, feeds, reader, search, sitemap, sources_page
+from . import draft, emails, feeds, reader, search, sitemap, sources_page, writer
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
@@ -25,14 +25,21 @@ def register() -> None:
     signals.article_generator_finalized.connect(link_neighbours)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
+    signals.get_writer.connect(skipping_writer)
     signals.finalized.connect(sitemap.write)
     signals.article_writer_finalized.connect(search.start)
     signals.finalized.connect(search.finish)
+    signals.finalized.connect(writer.save)
 
 
 def generators(pelican: object) -> list[type]:
     """The pages and files Lamplighter writes beside Pelican's."""
     return [feeds.JsonFeedGenerator, sources_page.SourcesGenerator, emails.EmailGenerator]
+
+
+def skipping_writer(pelican: object) -> type:
+    """Pelican's writer, but issue pages and feeds are written only when what they show has changed."""
+    return writer.SkippingWriter
 
 
 def link_neighbours(generator: object) -> None:

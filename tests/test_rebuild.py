@@ -1,0 +1,93 @@
+"""Rebuilds redo only what changed: issue pages, feeds, emails and the search index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_under_test import SAMPLE_WEEKS, add_samples
+
+
+
+@pytest.fixture
+def archive(project):
+    return add_samples(project)
+
+
+def mark_old(paths: list[Path]) -> None:
+    """Give files an old time: anything written again gets a new one."""
+    for path in paths:
+        os.utime(path, (1, 1))
+
+
+def rewritten(paths: dict[str, Path]) -> set[str]:
+    return {name for name, path in paths.items() if path.stat().st_mtime > 1}
+
+
+def outputs(output: Path) -> dict[str, Path]:
+    """What a rebuild may leave alone, by a short name."""
+    files = {}
+    for week in SAMPLE_WEEKS:
+        files[f"{week} page"] = output / "issues" / week / "index.html"
+        files[f"{week} email"] = output / "issues" / week / "email.html"
+    files["Atom feed"] = output / "feeds" / "all.atom.xml"
+    files["controlnet feed"] = output / "feeds" / "topics" / "controlnet.atom.xml"
+    files["foundations feed"] = output / "feeds" / "topics" / "foundations.atom.xml"
+    files["search index"] = output / "pagefind" / "pagefind-entry.json"
+    return files
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_rewrites_no_issue_page_feed_email_or_index(archive):
+    files = outputs(archive.build())
+    mark_old(list(files.values()))
+
+    archive.build()
+
+    assert rewritten(files) == set()
+
+
+def test_editing_one_issue_rewrites_its_page_its_email_its_feeds_and_its_years_index(archive):
+    files = outputs(archive.build())
+    mark_old(list(files.values()))
+    source = archive.issues / "2026-W46.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA closing line, added later.\n", encoding="utf-8")
+
+    output = archive.build()
+
+    assert rewritten(files) == {"2026-W46 page", "2026-W46 email", "Atom feed", "controlnet feed", "search index"}
+    assert "A closing line, added later." in (output / "issues" / "2026-W46" / "index.html").read_text()
+    assert "A closing line, added later." in (output / "issues" / "2026-W46" / "email.txt").read_text()
+
+
+def test_retitling_an_issue_rewrites_the_pages_that_link_to_it_by_title(archive):
+    files = outputs(archive.build())
+    mark_old(list(files.values()))
+    edit(archive.issues / "2026-W46.md", "Title: Issue 2:", "Title: Issue 2 (retitled):")
+
+    output = archive.build()
+
+    assert {"2026-W45 page", "2026-W46 page", "2026-W47 page"} <= rewritten(files)
+    assert "Issue 2 (retitled)" in (output / "issues" / "2026-W47" / "index.html").read_text()
+
+
+def test_a_changed_setting_or_a_missing_page_is_written_again(archive):
+    files = outputs(archive.build())
+    mark_old(list(files.values()))
+    files["2026-W45 page"].unlink()
+
+    archive.build()
+    assert rewritten(files) == {"2026-W45 page"}
+
+    mark_old(list(files.values()))
+    output = archive.build(SITENAME="Renamed")
+    assert {name for name in rewritten(files) if name.endswith("page")} == {f"{week} page" for week in SAMPLE_WEEKS}
+    assert "Renamed" in (output / "issues" / "2026-W46" / "index.html").read_text()
+
