@@ -29,6 +29,20 @@ Summary: Not out yet.
 - [Unpublished paper](https://arxiv.org/abs/2501.00001) · arXiv
     Not for readers yet.
 """
+# An issue from the year before the samples: its search index is separate, merged by the search page.
+LAST_YEAR = ("2025-W46", """Title: Issue 0: a year earlier
+Date: 2025-11-16
+Status: published
+Issue: 0
+Week: 2025-W46
+Tags: foundations
+Summary: Before the newsletter had a name.
+
+## Papers
+
+- [Progressive Distillation for Fast Sampling](https://arxiv.org/abs/2202.00512) · arXiv
+    — Tim Salimans, Jonathan Ho. Halving the sampling steps again and again.
+""")
 
 
 def add_samples(project: Project) -> Project:
@@ -41,14 +55,19 @@ def add_samples(project: Project) -> Project:
 
 
 @contextmanager
-def served_site(root: Path) -> Iterator[tuple[str, Path]]:
-    """Build the sample issues (and a draft) into `root`, and serve the output; yields (base URL, output)."""
+def served_site(root: Path, *extra_issues: tuple[str, str]) -> Iterator[tuple[str, Path]]:
+    """Build the sample issues (a draft, and any (week, text) given) into `root`, and serve the output.
+
+    Yields (base URL, output).
+    """
     (root / "content" / "issues").mkdir(parents=True)
     (root / "content" / "pages").mkdir()
     project = Project(root)
     project.configure([{"name": "HF Papers", "type": "hf_papers"},
                        {"name": "Sander Dieleman", "type": "feed", "url": "https://sander.ai/feed.xml"}])
     add_samples(project)
+    for week, text in extra_issues:
+        project.write_issue(week, text)
     project.output.mkdir()
     handler = functools.partial(_QuietHandler, directory=str(project.output))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from site_under_test import served_site
+from site_under_test import LAST_YEAR, served_site
 
 pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -52,7 +52,7 @@ def chromium(tmp_path: Path, *, javascript: bool = True, width: int = 1280, heig
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    with served_site(tmp_path_factory.mktemp("site")) as served:
+    with served_site(tmp_path_factory.mktemp("site"), LAST_YEAR) as served:
         yield served
 
 
@@ -105,6 +105,18 @@ def test_search_finds_the_issue_with_the_controlnet_paper(site, browser):
     links = WebDriverWait(browser, 15).until(
         lambda driver: driver.find_elements("css selector", ".pagefind-ui__result-link"))
     assert any(link.get_attribute("href").endswith("/issues/2026-W46/") for link in links)
+
+
+def test_search_finds_issues_of_every_year_through_the_merged_indexes(site, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, _ = site
+    browser.get(f"{base}/search/?q=distillation")
+
+    links = WebDriverWait(browser, 15).until(
+        lambda driver: driver.find_elements("css selector", ".pagefind-ui__result-link"))
+    found = {link.get_attribute("href").rsplit("/issues/", 1)[-1] for link in links}
+    assert {"2025-W46/", "2026-W47/"} <= found  # last year's index and this year's
 
 
 def test_without_javascript_every_page_still_works(site, tmp_path):

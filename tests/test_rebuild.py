@@ -1,13 +1,14 @@
-"""Rebuilds redo only what changed: issue pages, feeds, emails and the search index."""
+"""Rebuilds redo only what changed: issue pages, feeds, emails and each year's search index."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
-from site_under_test import SAMPLE_WEEKS, add_samples
+from site_under_test import LAST_YEAR, SAMPLE_WEEKS, add_samples
 
 
 
@@ -35,7 +36,7 @@ def outputs(output: Path) -> dict[str, Path]:
     files["Atom feed"] = output / "feeds" / "all.atom.xml"
     files["controlnet feed"] = output / "feeds" / "topics" / "controlnet.atom.xml"
     files["foundations feed"] = output / "feeds" / "topics" / "foundations.atom.xml"
-    files["search index"] = output / "pagefind" / "pagefind-entry.json"
+    files["search index"] = output / "pagefind" / "2026" / "pagefind-entry.json"
     return files
 
 
@@ -91,3 +92,24 @@ def test_a_changed_setting_or_a_missing_page_is_written_again(archive):
     assert {name for name in rewritten(files) if name.endswith("page")} == {f"{week} page" for week in SAMPLE_WEEKS}
     assert "Renamed" in (output / "issues" / "2026-W46" / "index.html").read_text()
 
+
+def test_each_year_has_its_own_search_index_and_the_search_page_merges_them(archive):
+    older = archive.write_issue(*LAST_YEAR)
+    output = archive.build()
+
+    counts = {year: json.loads((output / "pagefind" / year / "pagefind-entry.json").read_text())
+              ["languages"]["en"]["page_count"] for year in ("2026", "2025")}
+    assert counts == {"2026": 3, "2025": 1}
+    search = (output / "search" / "index.html").read_text(encoding="utf-8")
+    assert '["pagefind/2026/", "pagefind/2025/"]' in search and "mergeIndex" in search
+
+    indexes = {year: output / "pagefind" / year / "pagefind-entry.json" for year in ("2026", "2025")}
+    mark_old(list(indexes.values()))
+    edit(older, "Halving the sampling steps", "Halving the number of sampling steps")
+    archive.build()
+    assert rewritten(indexes) == {"2025"}
+
+    older.unlink()  # a year with no issue left is no longer searched
+    archive.build()
+    assert not (output / "pagefind" / "2025").exists()
+    assert "pagefind/2025/" not in (output / "search" / "index.html").read_text(encoding="utf-8")

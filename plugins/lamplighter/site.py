@@ -23,6 +23,7 @@ def register() -> None:
     signals.readers_init.connect(reader.use_issue_reader)
     signals.content_object_init.connect(describe_issue)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.article_generator_finalized.connect(search.name_bundles)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
     signals.get_writer.connect(skipping_writer)
