@@ -110,6 +110,7 @@ def test_the_fast_reader_renders_like_python_markdown(issue_reader, tmp_path, na
     "```python\nprint(1)\n```\n",
     "Term\n:   Definition\n",
     "## A heading {: #custom }\n",
+    "See [the first issue]({filename}2026-W45.md) and [its image]({static}/images/a.png).\n",
 ])
 def test_what_only_python_markdown_knows_is_left_to_python_markdown(issue_reader, tmp_path, body):
     path = tmp_path / "issue.md"

@@ -3,15 +3,18 @@
 Python-Markdown is most of a stock Pelican build (about 28 ms for a 250-link issue);
 cmark-gfm, the C library behind GitHub's Markdown, takes well under a millisecond. The
 issue format — metadata, headings, one list item per link, notes, paragraphs, emphasis,
-links, raw HTML — renders to the same elements, attributes and text with both (only
-whitespace inside text differs, which no browser shows); `tests/test_reader.py` compares
-them on every shape of issue. Heading ids come from Python-Markdown's own `toc` functions,
-and metadata from its own `meta` preprocessor, so they are the same too.
+links, raw HTML — renders to the same elements, attributes and text with both. Only
+whitespace inside text differs, which no browser shows, and cmark percent-encodes
+non-ASCII characters and brackets in addresses, which browsers resolve to the same
+address. `tests/test_reader.py` compares them on every shape of issue. Heading ids come
+from Python-Markdown's own `toc` functions, and metadata from its own `meta`
+preprocessor, so they are the same too.
 
 A file that uses what only Python-Markdown's extensions know (footnotes, abbreviations,
 attribute lists, definition lists, tables, `[TOC]`, `markdown="1"`, fenced or nested code,
-tabs), or a site whose `MARKDOWN` setting asks for more than `extra`, `meta` and `toc`,
-is read by Python-Markdown exactly as before.
+tabs) or Pelican's links to other pages (`{filename}`, which cmark would percent-encode),
+or a site whose `MARKDOWN` setting asks for more than `extra`, `meta` and `toc`, is read
+by Python-Markdown exactly as before.
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ class IssueReader(MarkdownReader):
         self._source_path = source_path
         self._md = Markdown(**self.settings["MARKDOWN"])
         body = "\n".join(self._md.preprocessors["meta"].run(text.split("\n")))
-        if PYTHON_MARKDOWN_ONLY.search(body) or PYTHON_MARKDOWN_ONLY_LINE.search("\n" + body):
+        if (PYTHON_MARKDOWN_ONLY.search(body) or PYTHON_MARKDOWN_ONLY_LINE.search("\n" + body)
+                or re.search(self.settings["INTRASITE_LINK_REGEX"], body)):  # cmark would escape `{filename}`
             return super().read(source_path)
         content = with_heading_ids(cmarkgfm.markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE))
         metadata = self._parse_metadata(self._md.Meta) if getattr(self._md, "Meta", None) else {}
