@@ -396,3 +396,23 @@ def test_an_unparseable_relative_address_does_not_stop_the_email_version():
     body, lines = render('<p><a href="//[">broken</a></p>', "https://site.example/issues/2026-W47/")
 
     assert lines == ["broken <//[>", ""]
+
+
+def test_email_versions_rendered_while_reading_equal_those_rendered_after(project, monkeypatch):
+    """A cold build renders email versions in a second process as issues are read; the result is the same."""
+    from lamplighter import emails
+
+    add_samples(project)
+    linked = project.issues / "2026-W46.md"  # a link to another page is resolved after reading, in this process
+    linked.write_text(linked.read_text(encoding="utf-8") + "\nSee also [the first issue]({filename}2026-W45.md).\n",
+                      encoding="utf-8")
+    results = {}
+    for parallel_from in (1, 10_000):
+        monkeypatch.setattr(emails, "PARALLEL_FROM", parallel_from)
+        output = project.root / f"output-{parallel_from}"
+        project.build(OUTPUT_PATH=str(output), CACHE_PATH=str(project.root / f"cache-{parallel_from}"))
+        results[parallel_from] = {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8")
+                                  for path in output.glob("issues/*/email.*")}
+
+    assert results[1] == results[10_000] and len(results[1]) == 2 * len(SAMPLE_WEEKS)
+    assert "/issues/2026-W45/" in results[1]["issues/2026-W46/email.txt"]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import html
 import os
-from pathlib import Path
 import re
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from urllib.parse import urljoin
 
 import nh3
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from .buildrecord import BuildRecord
@@ -42,27 +44,108 @@ ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "stron
                 "br", "hr"}
 
 
+PARALLEL_FROM = 8  # issues waiting for email versions before a second process pays for itself
+Job = tuple[str, str, str, str]  # title, address, site name, content
+
+
 class EmailGenerator(Generator):
     """Writes each issue's email versions, skipping those whose issue has not changed since the last build."""
 
     def generate_output(self, writer: object) -> None:
         site = self.settings["SITEURL"]
-        record = BuildRecord(Path(self.settings["CACHE_PATH"]) / "lamplighter-emails.json")
-        work = []
-        for issue in self.context.get("articles", []):
-            folder = Path(self.output_path) / os.path.dirname(issue.save_as)
-            job = (issue.title, f"{site}/{issue.url}", self.settings["SITENAME"], issue.get_content(site))
-            if not record.unchanged(issue.save_as, job, [folder / "email.html", folder / "email.txt"]):
-                work.append((folder, job))
-        for folder, job in work:
-            email_html, email_text = _render_issue(job)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "email.html").write_text(email_html, encoding="utf-8")
-            (folder / "email.txt").write_text(email_text, encoding="utf-8")
+        record = _record(self.settings)
+        early = _early.pop(_key(self.settings), None)
+        try:
+            for issue in self.context.get("articles", []):
+                folder = _folder(issue)
+                job = _job(issue, issue.get_content(site))
+                if record.unchanged(issue.save_as, job, [folder / "email.html", folder / "email.txt"]):
+                    continue
+                email_html, email_text = (early and early.result(job)) or _render_issue(job)
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "email.html").write_text(email_html, encoding="utf-8")
+                (folder / "email.txt").write_text(email_text, encoding="utf-8")
+        finally:
+            if early:
+                early.close()
         record.save()
 
 
-def _render_issue(job: tuple[str, str, str, str]) -> tuple[str, str]:
+def render_early(content: Article) -> None:
+    """Start a published issue's email versions as soon as it is read (and its page content is final).
+
+    Pelican reads the issues on one core, and on a cold build the other is idle; an issue's
+    email versions need nothing but the issue, unless it links to other pages of the site
+    (`{filename}`), which are resolved once every page is known: those wait for the others.
+    """
+    if content.status != "published" or hasattr(content, "_get_content"):
+        return
+    raw = content._content or ""
+    if re.search(content.settings["INTRASITE_LINK_REGEX"], raw):
+        return
+    early = _early.setdefault(_key(content.settings), _EarlyRenders(content.settings))
+    job = _job(content, raw)
+    folder = _folder(content)
+    if not early.record.unchanged(content.save_as, job, [folder / "email.html", folder / "email.txt"]):
+        early.add(job)
+
+
+def forget_early(pelican: object) -> None:
+    """An `initialized` receiver: a build that failed before writing leaves no renders for the next one."""
+    early = _early.pop(_key(pelican.settings), None)
+    if early:
+        early.close()
+
+
+class _EarlyRenders:
+    """Email versions rendered in a second process while Pelican goes on reading.
+
+    A process pays for itself only when many issues need their versions (a cold build), so
+    the first few wait: an edited issue is rendered in the build's own process, as before.
+    """
+
+    def __init__(self, settings: dict) -> None:
+        self.record = _record(settings)
+        self.waiting: list[Job] = []
+        self.futures: dict[Job, Future] = {}
+        self.pool: ProcessPoolExecutor | None = None
+
+    def add(self, job: Job) -> None:
+        self.waiting.append(job)
+        if self.pool is None and len(self.waiting) < PARALLEL_FROM:
+            return
+        self.pool = self.pool or ProcessPoolExecutor(max_workers=1)
+        for waiting in self.waiting:
+            self.futures[waiting] = self.pool.submit(_render_issue, waiting)
+        self.waiting = []
+
+    def result(self, job: Job) -> tuple[str, str] | None:
+        """The versions the second process rendered; None if it has not started them (the caller renders them)."""
+        future = self.futures.pop(job, None)
+        return None if future is None or future.cancel() else future.result()
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _record(settings: dict) -> BuildRecord:
+    return BuildRecord(Path(settings["CACHE_PATH"]) / "lamplighter-emails.json")
+
+
+def _key(settings: dict) -> str:
+    return str(Path(settings["OUTPUT_PATH"]).resolve())
+
+
+def _folder(issue: Article) -> Path:
+    return Path(issue.settings["OUTPUT_PATH"]) / os.path.dirname(issue.save_as)
+
+
+def _job(issue: Article, content: str) -> Job:
+    return issue.title, f"{issue.settings['SITEURL']}/{issue.url}", issue.settings["SITENAME"], content
+
+
+def _render_issue(job: Job) -> tuple[str, str]:
     title, url, site_name, content = job
     body, text = render(content, url)
     return as_html(title, url, body, site_name), as_text(title, url, text)
@@ -253,3 +336,7 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     if words:
         lines.append(indent + " ".join(words))
     return lines or [first.rstrip()]
+
+
+# The email versions started while each build in progress was reading, by output folder.
+_early: dict[str, _EarlyRenders] = {}

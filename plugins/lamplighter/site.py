@@ -21,6 +21,7 @@ _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
 
 def register() -> None:
     signals.readers_init.connect(reader.use_issue_reader)
+    signals.initialized.connect(emails.forget_early)
     signals.content_object_init.connect(describe_issue)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.article_generator_finalized.connect(search.name_bundles)
@@ -73,7 +74,7 @@ def _is_empty_section(heading: Tag) -> bool:
 
 
 def describe_issue(content: object) -> None:
-    """Drop the editing guide, and count the issue's items per section for the templates."""
+    """Drop the editing guide, start the email versions, and count the issue's items per section for the templates."""
     if not isinstance(content, Article):
         return
     if not hasattr(content, "category"):
@@ -81,6 +82,7 @@ def describe_issue(content: object) -> None:
         # without, yet its draft writer reads `draft.category`: give issues their folder's.
         content.category = Category("issues", content.settings)
     content._content = _without_later_items(_EDITING_GUIDE.sub("", content._content or ""))
+    emails.render_early(content)
     facts = getattr(content, "lamplighter_facts", None)
     if facts is None:  # read by another reader than Lamplighter's: work them out from the source
         source = Path(content.source_path)
