@@ -43,8 +43,7 @@ test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/gather_bench.py; gather=$$?; $(BIN)/python bench/build_bench.py; build=$$?; \
-	exit $$(( gather || build ))
+	$(BIN)/python bench/run.py
 
 publish-check: $(VENV)/.installed node_modules/.installed
 	scripts/publish-check

@@ -1,0 +1,31 @@
+"""Every benchmark, as `make bench` runs it: one table of ratios against their targets, then how builds grow.
+
+Exits 1 when a target is missed. Needs no network: every server it measures runs on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+import build_bench
+import gather_bench
+from report import table
+
+
+def main() -> int:
+    console = Console()
+    with console.status("Gathering from 100 local feeds…"):
+        results = gather_bench.run()
+    with console.status("Building 300 issues with stock Pelican and Lamplighter, then 50 to 600…"):
+        built, tables = build_bench.run(300, growth=True)
+    results += built
+    console.print(table(results, "Benchmarks: gather 100 feeds, build 300 issues; references run alongside"))
+    for extra in tables:
+        console.print(extra)
+    return 0 if all(result.met for result in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
