@@ -30,7 +30,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import requests
-import requests_cache
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
@@ -108,6 +107,8 @@ class Fetcher:
                  host_rules: dict[str, tuple[int, float]] | None = None) -> None:
         self.timeout, self.max_bytes = timeout, max_bytes
         self.host_rules = HOST_RULES if host_rules is None else host_rules
+        import requests_cache  # here, not above: every site build loads this module, and never fetches
+
         if cache_dir is None:
             self.session = requests_cache.CachedSession(backend="memory", expire_after=requests_cache.EXPIRE_IMMEDIATELY)
         else:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
 from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from . import draft, emails, feeds, reader, search, sitemap, sources_page, writer
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
@@ -55,6 +58,8 @@ def _without_later_items(html: str) -> str:
     """Items the editor kept for next week leave this issue's page, and a section they emptied goes too."""
     if "[later]" not in html.lower():
         return html
+    from bs4 import BeautifulSoup  # here, not above: most builds have no such item, and bs4 costs each one 50 ms
+
     page = BeautifulSoup(html, "html.parser")
     for listing in page.find_all(["ul", "ol"], recursive=False):
         for item in listing.find_all("li", recursive=False):

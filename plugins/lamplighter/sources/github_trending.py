@@ -14,7 +14,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from bs4 import BeautifulSoup
 
 from ..errors import SourceError
 from ..fetch import rebased
@@ -61,6 +60,8 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
 
 def parse(page: str) -> list[dict[str, Any]]:
     """Every repository row of a Trending page, in its order."""
+    from bs4 import BeautifulSoup  # here, not above: every site build loads the source types, and never parses
+
     rows = []
     for article in BeautifulSoup(page, "html.parser").find_all("article"):
         heading = article.find(["h1", "h2"])
