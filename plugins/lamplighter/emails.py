@@ -23,6 +23,7 @@ from .buildrecord import BuildRecord
 
 WIDTH = 600
 TEXT_WIDTH = 72
+PARALLEL_FROM = 8  # issues waiting for email versions before a second process pays for itself
 FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # The inline style of each element; mail clients ignore style sheets.
 STYLES = {
@@ -44,7 +45,6 @@ ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "stron
                 "br", "hr"}
 
 
-PARALLEL_FROM = 8  # issues waiting for email versions before a second process pays for itself
 Job = tuple[str, str, str, str]  # title, address, site name, content
 
 

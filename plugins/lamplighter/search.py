@@ -46,7 +46,7 @@ def name_bundles(generator: object) -> None:
 
 
 def start(generator: object, writer: object) -> None:
-    """An `article_writer_finalized` receiver: the issues are written, so index each changed year while the build goes on."""
+    """An `article_writer_finalized` receiver: the issues are written, so index the years that changed, beside the build."""
     output = Path(generator.output_path)
     search_page = generator.settings.get("SEARCH_SAVE_AS")
     if not search_page or not (output / search_page).exists():

@@ -27,6 +27,8 @@ from .buildrecord import BuildRecord
 
 
 class SkippingWriter(Writer):
+    """Pelican's writer, skipping issue pages and feeds whose inputs match the last build's record."""
+
     def __init__(self, output_path: str, settings: dict | None = None) -> None:
         super().__init__(output_path, settings=settings)
         self.record = BuildRecord(Path(self.settings["CACHE_PATH"]) / "lamplighter-pages.json")

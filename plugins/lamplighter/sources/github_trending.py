@@ -14,7 +14,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-
 from ..errors import SourceError
 from ..fetch import rebased
 from ..items import Item
