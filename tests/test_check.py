@@ -69,7 +69,7 @@ def test_a_link_from_an_earlier_issue_is_a_warning_over_the_whole_archive(projec
     for number in range(1, 40):  # This Week in Rust looks back 25 issues; we look at all of them
         week = f"2026-W{number:02d}"
         link = "https://github.com/a/b" if number == 1 else f"https://example.org/{number}"
-        project.write_issue(week, f"Title: Issue {number}\nDate: 2026-01-01\nStatus: published\nIssue: {number}\n"
+        project.write_issue(week, f"Title: Issue {number}\nDate: 2026-01-01\nStatus: published\nIssue: {number + 100}\n"
                                   f"Week: {week}\nSummary: s\n\n## Code\n\n- [x]({link}) · S\n")
 
     status, lines = run(project, capsys, GOOD)
@@ -87,3 +87,10 @@ def test_the_shipped_issues_are_ready_to_publish(capsys):
     from conftest import REPO
 
     assert main(["check", *map(str, sorted((REPO / "content" / "issues").glob("*.md")))]) == 0
+
+
+def test_a_number_another_week_has_is_an_error(project, capsys):
+    project.write_issue("2026-W47", "Title: Issue 4: last week\nDate: 2026-11-22\nStatus: published\nIssue: 4\n"
+                                    "Week: 2026-W47\nSummary: s\n\n## Code\n\n- [x](https://example.org/x) · S\n")
+
+    assert run(project, capsys, GOOD) == (1, ["4: error: Issue 4 is also the number of 2026-W47"])

@@ -58,6 +58,28 @@ def test_issue_number_follows_the_archive(feed_server, project):
     assert draft.parse((project.issues / f"{WEEK}.md").read_text()).metadata["issue"] == "8"
 
 
+def test_a_draft_begun_before_last_weeks_issue_was_merged_takes_the_next_number(feed_server, project, capsys):
+    serve(feed_server, project, [entry("a", 23)])
+    project.write_issue("2026-W46", "Title: Issue 7: two weeks ago\nDate: 2026-11-15\nStatus: published\nIssue: 7\n\nText.\n")
+    gather(project)  # this week's draft is begun: issue 8
+    path = project.issues / f"{WEEK}.md"
+    path.write_text(path.read_text().replace("-->\n", "-->\n\nMy introduction.\n", 1))
+    # Last week's pull request is merged only now, also numbered 8.
+    project.write_issue("2026-W47", "Title: Issue 8: last week\nDate: 2026-11-22\nStatus: published\nIssue: 8\n\nText.\n")
+    capsys.readouterr()
+
+    assert gather(project, "--markdown-report", str(project.root / "report.md")) == 0
+
+    text = path.read_text()
+    assert draft.parse(text).metadata["issue"] == "9"
+    assert draft.parse(text).metadata["title"] == "Issue 9: 23–29 November 2026"
+    assert "My introduction." in text
+    for said in (capsys.readouterr().err, (project.root / "report.md").read_text()):  # the terminal, the PR's body
+        said = " ".join(said.split())
+        assert "2026-W47's issue also has number 8" in said and "this draft is now issue 9" in said
+    assert main(["check", str(path)]) == 0
+
+
 def test_editor_notes_intro_and_edits_survive_a_second_gather(feed_server, project):
     serve(feed_server, project, [entry("a", 23), entry("b", 24)])
     gather(project)

@@ -2,8 +2,9 @@
 
 Errors stop a publish (exit 1): a link twice in the issue, an empty section, a leftover
 marker (TODO, FIXME, XXX, TK), a tracking parameter in a link, a list item in a section
-whose first line has no web link, missing or malformed metadata. Warnings do not: a link
-an earlier issue already carried (over the whole archive) may be a deliberate follow-up.
+whose first line has no web link, missing or malformed metadata, a number another week's
+issue has. Warnings do not: a link an earlier issue already carried (over the whole
+archive) may be a deliberate follow-up.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 from . import draft
 from .archive import Archive
+from .issues import issue_numbers
 from .items import is_web_link, tracking_parameters
 from .weeks import parse_week
 
@@ -34,7 +36,7 @@ def check(path: Path) -> list[Problem]:
     """Every problem in one issue file, in line order."""
     text = path.read_text(encoding="utf-8")
     issue = draft.parse(text)
-    problems = _metadata(issue) + _links(issue, path) + _sections(issue) + _markers(issue)
+    problems = _metadata(issue) + _number(issue, path) + _links(issue, path) + _sections(issue) + _markers(issue)
     return sorted(problems, key=lambda problem: (problem.line, problem.message))
 
 
@@ -59,6 +61,16 @@ def _metadata(issue: draft.Draft) -> list[Problem]:
     if value.get("status") and value["status"].lower() not in ("draft", "published", "hidden"):
         problems.append(Problem(line.get("status", 1), "error", f"Status {value['status']!r} is not draft or published"))
     return problems
+
+
+def _number(issue: draft.Draft, path: Path) -> list[Problem]:
+    """Two weeks with one number: a draft begun before last week's issue reached main (gathering renumbers it)."""
+    number = issue.metadata.get("issue", "")
+    other = issue_numbers(path.parent, besides=path.stem).get(int(number)) if number.isdigit() else None
+    if other is None:
+        return []
+    line = next(index + 1 for index, raw in enumerate(issue.lines) if raw.lower().startswith("issue:"))
+    return [Problem(line, "error", f"Issue {number} is also the number of {other}")]
 
 
 def _links(issue: draft.Draft, path: Path) -> list[Problem]:

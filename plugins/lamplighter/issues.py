@@ -26,21 +26,47 @@ class DraftUpdate:
     minutes: int = 0  # the draft's reading time after the update
     left_out: list[Candidate] = field(default_factory=list)  # eligible, but over the budget or a cap
     carried: list[Item] = field(default_factory=list)  # marked later in the last issue, now in this draft
+    renumbered: tuple[int, int, str] | None = None  # (old, new, the earlier week that has the old number)
 
 
 def draft_path(content_path: Path, week: str) -> Path:
     return content_path / ISSUES_DIR / f"{week}.md"
 
 
-def next_issue_number(issues_dir: Path, week: str) -> int:
-    """One more than the highest `Issue:` among the other weeks' files."""
-    numbers = [0]
-    for path in issues_dir.glob("*.md"):
-        if path.stem != week:
+def issue_numbers(issues_dir: Path, *, besides: str) -> dict[int, str]:
+    """The `Issue:` number of every other week's file, to the (first) week that has it."""
+    numbers: dict[int, str] = {}
+    for path in sorted(issues_dir.glob("*.md")):
+        if path.stem != besides:
             value = draft.parse(path.read_text(encoding="utf-8")).metadata.get("issue", "")
             if value.isdigit():
-                numbers.append(int(value))
-    return max(numbers) + 1
+                numbers.setdefault(int(value), path.stem)
+    return numbers
+
+
+def next_issue_number(issues_dir: Path, week: str) -> int:
+    """One more than the highest `Issue:` among the other weeks' files."""
+    return max(issue_numbers(issues_dir, besides=week), default=0) + 1
+
+
+def renumbered(text: str, issues_dir: Path, week: str) -> tuple[str, tuple[int, int, str] | None]:
+    """The draft with a number of its own, if an earlier week's issue has taken its number.
+
+    A draft is numbered when it is started, from the issues on main then. If last week's
+    pull request is merged after this week's draft was started, both carry one number: the
+    later draft takes the next one, in its `Issue:` line and in a title that still starts
+    with "Issue N:". Nothing else the editor wrote changes.
+    """
+    number = draft.parse(text).metadata.get("issue", "")
+    others = issue_numbers(issues_dir, besides=week)
+    if not number.isdigit() or others.get(int(number), week) >= week:
+        return text, None
+    new = max(others) + 1
+    text = draft.with_metadata(text, "Issue", str(new))
+    title = draft.parse(text).metadata.get("title", "")
+    if title.startswith(f"Issue {number}:"):
+        text = draft.with_metadata(text, "Title", f"Issue {new}:{title[len(f'Issue {number}:'):]}")
+    return text, (int(number), new, others[int(number)])
 
 
 def _later_from_last_issue(path: Path) -> list[tuple[draft.DraftItem, list[str]]]:
@@ -62,6 +88,7 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
     if not current.is_draft:
         result.published = True
         return result
+    text, result.renumbered = renumbered(text, path.parent, week)
     record = Record.beside(path)
     result.dropped = set(record.offered) - current.keys
     carried = [(item, lines) for item, lines in _later_from_last_issue(path)

@@ -50,11 +50,20 @@ def print_summary(console: Console, reports: Sequence[SourceReport], update: Dra
         return
     if update.published:
         console.print(f"{update.path} is already published; it was left as it is.")
-    elif update.written:
+        return
+    if update.renumbered:
+        console.print(renumbering(update))
+    if update.written:
         console.print(f"Wrote {update.path}: {len(update.added)} new item(s), {len(update.selected)} in the draft "
                       f"({update.minutes} min), {len(update.dropped)} dropped by the editor.")
     else:
         console.print(f"Dry run: {len(update.added)} new item(s) would be added to {update.path}.")
+
+
+def renumbering(update: DraftUpdate) -> str:
+    old, new, week = update.renumbered
+    done = "is now" if update.written else "would become"
+    return f"{week}'s issue also has number {old} (it reached main after this draft began): this draft {done} issue {new}."
 
 
 def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Candidate],
@@ -95,6 +104,8 @@ def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate 
     if update and update.published:
         lines.append(f"`{update.path.name}` is already published; it was left as it is.")
     elif update:
+        if update.renumbered:
+            lines += [renumbering(update), ""]
         lines.append(f"{len(update.added)} new item(s); {len(update.selected)} in the draft, about {update.minutes} "
                      f"min of reading; {len(update.dropped)} dropped by the editor; {len(update.left_out)} left out "
                      f"for the budget (see `{update.path.stem}.unselected.txt`).")
