@@ -134,6 +134,7 @@ class Project:
             f"PLUGIN_PATHS = [{str(REPO / 'plugins')!r}]\n"
             "LAMPLIGHTER_CACHE_DIR = 'cache'\n"
             "LAMPLIGHTER_TIMEOUT = 5\n"
+            "LAMPLIGHTER_ARXIV_BASE_URL = 'http://127.0.0.1:9'\n"  # no test asks the real arXiv for titles
             f"LAMPLIGHTER_SOURCES = {sources!r}\n" + extra,
             encoding="utf-8",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from datetime import datetime, timezone
@@ -10,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import run_source
+from lamplighter.cli import main
 from lamplighter.curate import rank
 from lamplighter.errors import SettingsError, SourceError
 from lamplighter.sources.github_repo import citations
 from lamplighter.weeks import week_window
+from services import arxiv_new
 
 BEFORE = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
 IN_WEEK = datetime(2026, 11, 24, 12, tzinfo=timezone.utc)
@@ -158,3 +161,38 @@ def test_bad_keys_are_named(tmp_path, options, message):
 ])
 def test_citations_are_found_in_any_of_their_forms(text, cited):
     assert citations(text) == cited
+
+
+def gather_cited(project, feed_server, capsys, upstream: Upstream) -> dict:
+    """`lamplighter gather --dry-run --json` over the repository, with arXiv's API on the test server."""
+    upstream.commit("Add the flow sampler (#9110)", {"src/sampler.py": '"""From arXiv:2611.05555."""\n'})
+    project.configure([{"name": "diffusers", "type": "github_repo", "repo": "huggingface/diffusers",
+                        "git_url": str(upstream.path)}],
+                      extra=f"LAMPLIGHTER_ARXIV_BASE_URL = {feed_server.url('/arxiv')!r}\n")
+    assert main(["gather", "-s", str(project.settings), "--week", "2026-W48", "--dry-run", "--json"]) == 0
+    out, err = capsys.readouterr()
+    return {"candidates": {c["id"]: c for c in json.loads(out)["candidates"]}, "said": " ".join(err.split())}
+
+
+def test_a_paper_only_a_commit_cites_gets_its_title_from_arxiv(project, feed_server, capsys, upstream):
+    feed_server.add("/arxiv/api/query", arxiv_new([
+        {"id": "2611.05555", "title": "Flow Samplers in Few Steps", "date": IN_WEEK,
+         "authors": ["Ada Lovelace", "Alan Turing"], "summary": "Sampling a flow model in four steps."}]))
+
+    gathered = gather_cited(project, feed_server, capsys, upstream)
+
+    paper = gathered["candidates"]["arxiv:2611.05555"]
+    assert paper["title"] == "Flow Samplers in Few Steps"
+    assert paper["provenance"] == ["cited in huggingface/diffusers #9110"]
+    asked = [path for path, _ in feed_server.requests if path.startswith("/arxiv/")]
+    assert asked == ["/arxiv/api/query?id_list=2611.05555&max_results=1"]  # one request, for that paper only
+
+
+def test_when_arxiv_cannot_answer_the_paper_keeps_its_id_and_the_editor_is_told(project, feed_server, capsys,
+                                                                                upstream):
+    feed_server.add("/arxiv/api/query", "Service Unavailable", status=503, content_type="text/plain")
+
+    gathered = gather_cited(project, feed_server, capsys, upstream)
+
+    assert gathered["candidates"]["arxiv:2611.05555"]["title"] == "arXiv:2611.05555"
+    assert "Papers only a commit cites keep their arXiv ids as titles" in gathered["said"]

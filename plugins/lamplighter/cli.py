@@ -120,13 +120,14 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
     if candidates:
         update = issues.update(config.content_path, week, candidates, today=today, write=not args.dry_run,
                                budget=budget)
-    report.print_summary(console, gathering.reports, update, candidates)
+    report.print_summary(console, gathering.reports, update, candidates, gathering.notes)
     document = report.as_json(week, gathering.reports, candidates, update)
     write_atomically(_last_ranking(config, week), document)  # for `lamplighter explain`
     if args.json:
         print(document)
     if args.markdown_report:
-        args.markdown_report.write_text(report.as_markdown(week, gathering.reports, update), encoding="utf-8")
+        args.markdown_report.write_text(report.as_markdown(week, gathering.reports, update, gathering.notes),
+                                        encoding="utf-8")
     if not candidates:
         console.print(f"Nothing was gathered for {week} ({window.since:%Y-%m-%d} to "
                       f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")

@@ -27,7 +27,7 @@ from .errors import SourceError
 from .fetch import Fetcher, Response
 from .items import Item, is_web_link
 from .settings import Settings, SourceConfig
-from .sources import SOURCE_TYPES
+from .sources import SOURCE_TYPES, arxiv
 from .store import ItemStore
 from .weeks import Window
 
@@ -49,6 +49,7 @@ class SourceReport:
 class Gathering:
     reports: list[SourceReport] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what went wrong outside any one source, for the editor
 
 
 class _Unchanged(Exception):
@@ -91,7 +92,13 @@ def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceRepor
     with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(settings.sources)))) as pool:
         results = dict(zip(order, pool.map(lambda index: run(settings.sources[index]), order)))
     ordered = [results[index] for index in range(len(settings.sources))]
-    return Gathering([report for report, _ in ordered], [item for _, items in ordered for item in items])
+    gathering = Gathering([report for report, _ in ordered], [item for _, items in ordered for item in items])
+    try:
+        gathering.items = arxiv.describe_cited(gathering.items, fetcher, settings.arxiv_base_url)
+    except Exception as error:  # SourceError, or a format we did not foresee: the papers keep their ids
+        reason = str(error) if isinstance(error, SourceError) else f"unexpected {type(error).__name__}: {error}"
+        gathering.notes.append(f"Papers only a commit cites keep their arXiv ids as titles: {reason}")
+    return gathering
 
 
 def _interleaved_by_host(sources: tuple[SourceConfig, ...]) -> list[int]:

@@ -34,8 +34,10 @@ def table(reports: Sequence[SourceReport]) -> Table:
 
 
 def print_summary(console: Console, reports: Sequence[SourceReport], update: DraftUpdate | None,
-                  candidates: Sequence[Candidate] = ()) -> None:
+                  candidates: Sequence[Candidate] = (), notes: Sequence[str] = ()) -> None:
     console.print(table(reports))
+    for note in notes:
+        console.print(f"[yellow]{note}[/]")
     muted = sum(1 for c in candidates if c.muted_by)
     repeats = sum(1 for c in candidates if c.repeat_of and not c.muted_by)
     if muted or repeats:
@@ -98,7 +100,8 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate | None) -> str:
+def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate | None,
+                notes: Sequence[str] = ()) -> str:
     """The report for a pull request's body: what changed in the draft, then every source's status."""
     lines = [f"## Gathered for {week}", ""]
     if update and update.published:
@@ -111,6 +114,7 @@ def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate 
                      f"for the budget (see `{update.path.stem}.unselected.txt`).")
     else:
         lines.append("Nothing was gathered.")
+    lines += [line for note in notes for line in ["", f"**{_cell(note)}**"]]
     failing = [r for r in reports if r.status in ("error", "stale")]
     if failing:
         lines += ["", f"**{len(failing)} source(s) need a look:** " + ", ".join(_cell(r.name) for r in failing)]

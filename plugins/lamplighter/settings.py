@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_TIMEOUT": 20,
     "LAMPLIGHTER_MAX_BYTES": 10 * 1024 * 1024,
     "LAMPLIGHTER_WORKERS": 16,
+    "LAMPLIGHTER_ARXIV_BASE_URL": None,
     "LAMPLIGHTER_FOCUS": {},
     "LAMPLIGHTER_MUTE": {},
     "LAMPLIGHTER_BUDGET_MINUTES": 120,
@@ -57,6 +58,7 @@ class Settings:
     mute: dict[str, tuple[str, ...]]
     budget_minutes: float
     section_caps: dict[str, int]
+    arxiv_base_url: str | None = None  # where titles of papers only a citation names are asked (default arXiv)
 
 
 def load(path: str | Path) -> Settings:
@@ -88,6 +90,7 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         mute=_mute(value["LAMPLIGHTER_MUTE"]),
         budget_minutes=_positive("LAMPLIGHTER_BUDGET_MINUTES", value["LAMPLIGHTER_BUDGET_MINUTES"]),
         section_caps=_caps(value["LAMPLIGHTER_SECTION_CAPS"]),
+        arxiv_base_url=_base_url("LAMPLIGHTER_ARXIV_BASE_URL", value["LAMPLIGHTER_ARXIV_BASE_URL"]),
     )
 
 
@@ -144,6 +147,16 @@ def _positive(name: str, value: Any) -> float:
     return value
 
 
+def _base_url(name: str, value: Any) -> str | None:
+    """A mirror's address (a cache, a test server): http or https, a host, no query or fragment."""
+    if value is None:
+        return None
+    base = urlsplit(value) if isinstance(value, str) else None
+    if base is None or base.scheme not in ("http", "https") or not base.hostname or base.query or base.fragment:
+        raise SettingsError(f"{name} must be an address like http://127.0.0.1:8123/mirror, not {value!r}")
+    return value
+
+
 def _sources(raw: Any) -> tuple[SourceConfig, ...]:
     if not isinstance(raw, (list, tuple)):
         raise SettingsError("LAMPLIGHTER_SOURCES must be a list of dicts, one per source")
@@ -186,10 +199,8 @@ def _source(index: int, entry: Any) -> SourceConfig:
     for key in ("max_age_days", "weight"):
         if options.get(key, 1) <= 0:
             raise SettingsError(f"{where}: {key!r} must be more than 0")
-    base = urlsplit(options.get("base_url", "http://public"))
-    if base.scheme not in ("http", "https") or not base.hostname or base.query or base.fragment:
-        raise SettingsError(f"{where}: 'base_url' must be an address like http://127.0.0.1:8123/mirror, "
-                            f"not {options['base_url']!r}")
+    if "base_url" in options:
+        _base_url(f"{where}: 'base_url'", options["base_url"])
     try:
         module.check(options)
     except ValueError as error:

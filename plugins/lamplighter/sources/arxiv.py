@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import SourceError
-from ..items import ARXIV_LINK, Item, arxiv_url
+from ..items import ARXIV_LINK, Item, arxiv_url, item_key
 from ..settings import SourceConfig
 from ..text import plain_text
 from .feed import entry_date, fetch
@@ -83,6 +84,37 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     followed = {_name_key(name): name for name in source.options.get("authors", [])}
     items = (_item(entry, source, followed) for entry in parsed.entries)
     return [item for item in items if item]
+
+
+def describe_cited(items: list[Item], fetcher: Any, base_url: str | None = None) -> list[Item]:
+    """The items, with papers that only a citation named ("arXiv:2406.01234") described by arXiv.
+
+    A commit cites a paper by its id alone. When no other source offers the same paper, one
+    request for all of them (the API's `id_list`) gives each its title, authors and abstract.
+    Raises SourceError when arXiv cannot answer; the items then keep their ids as titles.
+    """
+    described = {item_key(item.url) for item in items if not _only_cited(item)}
+    wanted = sorted({item_key(item.url).removeprefix("arxiv:") for item in items if _only_cited(item)}
+                    - {key.removeprefix("arxiv:") for key in described})
+    if not wanted:
+        return items
+    query = urlencode({"id_list": ",".join(wanted), "max_results": len(wanted)})
+    parsed, _ = fetch(fetcher, f"{ENDPOINT}?{query}", {"base_url": base_url} if base_url else {}, allow_empty=True)
+    errors = [entry for entry in parsed.entries if "/api/errors" in entry.get("id", "")]
+    if errors:
+        raise SourceError(f"arXiv refused the ids: {plain_text(errors[0].get('summary', '')) or 'no reason given'}")
+    papers = {item_key(paper.url): paper for entry in parsed.entries
+              if (paper := _item(entry, SourceConfig("arXiv", TYPE, {}), {}))}
+    return [replace(item, title=paper.title, authors=paper.authors, summary=item.summary or paper.summary,
+                    tags=tuple(dict.fromkeys([*item.tags, *paper.tags])))
+            if _only_cited(item) and (paper := papers.get(item_key(item.url))) else item
+            for item in items]
+
+
+def _only_cited(item: Item) -> bool:
+    """A paper known by its arXiv id alone: a citation gave it its id as its title."""
+    key = item_key(item.url)
+    return key.startswith("arxiv:") and item.title == f"arXiv:{key.removeprefix('arxiv:')}"
 
 
 def _item(entry: Any, source: SourceConfig, followed: dict[str, str]) -> Item | None:

@@ -160,7 +160,8 @@ def _items(commit: Commit, repo: str, branch: str, source: SourceConfig) -> list
     number = commit.pull_request
     where = f"{repo} #{number}" if number else f"{repo} {commit.sha[:7]}"
     cited = citations(commit.message + "\n" + "\n".join(commit.added))
-    # A citation is only an id: the title comes from arXiv or HF Papers when they offer the same paper.
+    # A citation is only an id: the title comes from another source that offers the same paper,
+    # or from arXiv once every source has run (`arxiv.describe_cited`).
     papers = [Item(url=link, title=item_key(link).replace("arxiv:", "arXiv:").replace("doi:", "DOI "),
                    source=source.name, kind="paper", published=commit.when,
                    provenance=(f"cited in {where}",), signals={"citations": 1})
