@@ -40,11 +40,16 @@ def check(path: Path) -> list[Problem]:
     return sorted(problems, key=lambda problem: (problem.line, problem.message))
 
 
+def _metadata_lines(issue: draft.Draft) -> dict[str, int]:
+    """Each metadata name (lower-cased) to its 1-based line."""
+    return {name: index + 1 for index, raw in enumerate(issue.lines[:len(issue.metadata)])
+            for name in [raw.split(":", 1)[0].strip().lower()]}
+
+
 def _metadata(issue: draft.Draft) -> list[Problem]:
     problems = [Problem(1, "error", f"missing metadata: {name.capitalize()}")
                 for name in REQUIRED_METADATA if not issue.metadata.get(name)]
-    line = {name: index + 1 for index, raw in enumerate(issue.lines[:len(issue.metadata)])
-            for name in [raw.split(":", 1)[0].strip().lower()]}
+    line = _metadata_lines(issue)
     value = issue.metadata
     if value.get("date"):
         try:
@@ -69,8 +74,7 @@ def _number(issue: draft.Draft, path: Path) -> list[Problem]:
     other = issue_numbers(path.parent, besides=path.stem).get(int(number)) if number.isdigit() else None
     if other is None:
         return []
-    line = next(index + 1 for index, raw in enumerate(issue.lines) if raw.lower().startswith("issue:"))
-    return [Problem(line, "error", f"Issue {number} is also the number of {other}")]
+    return [Problem(_metadata_lines(issue)["issue"], "error", f"Issue {number} is also the number of {other}")]
 
 
 def _links(issue: draft.Draft, path: Path) -> list[Problem]:

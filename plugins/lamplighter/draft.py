@@ -88,17 +88,25 @@ class Draft:
         return self.metadata.get("status", "").lower() == "draft"
 
 
-def parse(text: str) -> Draft:
-    lines = text.splitlines()
+def metadata_of(text: str) -> dict[str, str]:
+    """The metadata block alone (names lower-cased), without parsing the items below it."""
+    return _metadata_block(text.splitlines())[0]
+
+
+def _metadata_block(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The metadata, and the index of the first line after it."""
     metadata: dict[str, str] = {}
-    body = 0
-    for body, line in enumerate(lines):
+    for index, line in enumerate(lines):
         match = _METADATA.match(line)
         if not match:
-            break
+            return metadata, index
         metadata[match[1].lower()] = match[2].strip()
-    else:
-        body = len(lines)
+    return metadata, len(lines)
+
+
+def parse(text: str) -> Draft:
+    lines = text.splitlines()
+    metadata, body = _metadata_block(lines)
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
     section: str | None = None

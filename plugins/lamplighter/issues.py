@@ -38,7 +38,7 @@ def issue_numbers(issues_dir: Path, *, besides: str) -> dict[int, str]:
     numbers: dict[int, str] = {}
     for path in sorted(issues_dir.glob("*.md")):
         if path.stem != besides:
-            value = draft.parse(path.read_text(encoding="utf-8")).metadata.get("issue", "")
+            value = draft.metadata_of(path.read_text(encoding="utf-8")).get("issue", "")
             if value.isdigit():
                 numbers.setdefault(int(value), path.stem)
     return numbers
@@ -57,13 +57,13 @@ def renumbered(text: str, issues_dir: Path, week: str) -> tuple[str, tuple[int, 
     later draft takes the next one, in its `Issue:` line and in a title that still starts
     with "Issue N:". Nothing else the editor wrote changes.
     """
-    number = draft.parse(text).metadata.get("issue", "")
+    metadata = draft.metadata_of(text)
+    number, title = metadata.get("issue", ""), metadata.get("title", "")
     others = issue_numbers(issues_dir, besides=week)
     if not number.isdigit() or others.get(int(number), week) >= week:
         return text, None
     new = max(others) + 1
     text = draft.with_metadata(text, "Issue", str(new))
-    title = draft.parse(text).metadata.get("title", "")
     if title.startswith(f"Issue {number}:"):
         text = draft.with_metadata(text, "Title", f"Issue {new}:{title[len(f'Issue {number}:'):]}")
     return text, (int(number), new, others[int(number)])
