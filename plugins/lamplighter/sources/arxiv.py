@@ -93,9 +93,10 @@ def describe_cited(items: list[Item], fetcher: Any, base_url: str | None = None)
     request for all of them (the API's `id_list`) gives each its title, authors and abstract.
     Raises SourceError when arXiv cannot answer; the items then keep their ids as titles.
     """
-    described = {item_key(item.url) for item in items if not _only_cited(item)}
-    wanted = sorted({item_key(item.url).removeprefix("arxiv:") for item in items if _only_cited(item)}
-                    - {key.removeprefix("arxiv:") for key in described})
+    cited, described = set(), set()
+    for item in items:
+        (cited if _only_cited(item) else described).add(item_key(item.url))
+    wanted = sorted(key.removeprefix("arxiv:") for key in cited - described)
     if not wanted:
         return items
     query = urlencode({"id_list": ",".join(wanted), "max_results": len(wanted)})
