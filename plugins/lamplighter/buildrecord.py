@@ -25,6 +25,11 @@ class BuildRecord:
             self.before = {}
         self.now: dict[str, str] = {}
 
+    @classmethod
+    def of(cls, settings: dict, kind: str) -> BuildRecord:
+        """The record of one kind of output ("emails", "pages", "search") in the site's `CACHE_PATH`."""
+        return cls(Path(settings["CACHE_PATH"]) / f"lamplighter-{kind}.json")
+
     def unchanged(self, name: str, inputs: Iterable[str], outputs: Sequence[Path]) -> bool:
         """Whether `name` was made from the same inputs last time and its outputs are still there."""
         digest = _CODE.copy()

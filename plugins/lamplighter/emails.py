@@ -53,7 +53,7 @@ class EmailGenerator(Generator):
 
     def generate_output(self, writer: object) -> None:
         site = self.settings["SITEURL"]
-        record = _record(self.settings)
+        record = BuildRecord.of(self.settings, "emails")
         early = _early.pop(_key(self.settings), None)
         try:
             for issue in self.context.get("articles", []):
@@ -105,7 +105,7 @@ class _EarlyRenders:
     """
 
     def __init__(self, settings: dict) -> None:
-        self.record = _record(settings)
+        self.record = BuildRecord.of(settings, "emails")
         self.waiting: list[Job] = []
         self.futures: dict[Job, Future] = {}
         self.pool: ProcessPoolExecutor | None = None
@@ -127,10 +127,6 @@ class _EarlyRenders:
     def close(self) -> None:
         if self.pool:
             self.pool.shutdown(cancel_futures=True)
-
-
-def _record(settings: dict) -> BuildRecord:
-    return BuildRecord(Path(settings["CACHE_PATH"]) / "lamplighter-emails.json")
 
 
 def _key(settings: dict) -> str:

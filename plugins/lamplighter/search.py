@@ -51,7 +51,7 @@ def start(generator: object, writer: object) -> None:
     search_page = generator.settings.get("SEARCH_SAVE_AS")
     if not search_page or not (output / search_page).exists():
         return
-    record = BuildRecord(Path(generator.settings["CACHE_PATH"]) / "lamplighter-search.json")
+    record = BuildRecord.of(generator.settings, "search")
     by_year = years(generator.articles)
     _remove_stale_bundles(output / BUNDLES, by_year)
     processes = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,10 +32,11 @@ class SkippingWriter(Writer):
 
     def __init__(self, output_path: str, settings: dict | None = None) -> None:
         super().__init__(output_path, settings=settings)
-        self.record = BuildRecord(Path(self.settings["CACHE_PATH"]) / "lamplighter-pages.json")
+        self.record = BuildRecord.of(self.settings, "pages")
         self._site: str | None = None
         self._digests: dict[int, str] = {}
-        _writers[Path(output_path).resolve()] = self
+        self._root = Path(output_path).resolve()
+        _writers[self._root] = self
 
     def write_file(self, name: str, template: Any, context: dict, *args: Any, **kwargs: Any) -> None:
         article = kwargs.get("article")
@@ -48,7 +50,7 @@ class SkippingWriter(Writer):
                    feed_type: str = "atom", override_output: bool = False, feed_title: str | None = None) -> Any:
         if path:
             entries = [self.digest(element) for element in elements[: self.settings["FEED_MAX_ITEMS"]]]
-            inputs = [path, str(url), feed_type, str(feed_title), self._settings_digest(), *entries]
+            inputs = [path, str(url), feed_type, str(feed_title), self._settings_digest, *entries]
             if self.record.unchanged(self._key(path), inputs, [Path(self.output_path) / path]):
                 return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
@@ -70,7 +72,7 @@ class SkippingWriter(Writer):
                        for item in [*context.get("articles", []), *context.get("drafts", [])]]
             listing += [(page.url, page.title) for page in context.get("pages", [])]
             digest = hashlib.blake2b(json.dumps(listing).encode("utf-8"))
-            digest.update(self._settings_digest().encode("utf-8"))
+            digest.update(self._settings_digest.encode("utf-8"))
             for folder in _theme_folders(self.settings):
                 for path in sorted(folder.rglob("*")):
                     if path.is_file():
@@ -78,11 +80,13 @@ class SkippingWriter(Writer):
             self._site = digest.hexdigest()
         return self._site
 
+    @cached_property
     def _settings_digest(self) -> str:
+        """Worked out once a build: every issue page and feed depends on the settings."""
         return hashlib.blake2b(json.dumps(_stable(self.settings), sort_keys=True).encode("utf-8")).hexdigest()
 
     def _key(self, name: str) -> str:
-        return str(Path(self.output_path).resolve() / name)
+        return str(self._root / name)
 
 
 def save(pelican: object) -> None:
