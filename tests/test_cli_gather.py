@@ -53,7 +53,7 @@ def test_json_lists_sources_and_candidates_and_the_draft(two_feeds, capsys):
     }
     assert all(set(c) == {"id", "url", "title", "source", "kind", "published", "provenance", "signals",
                           "cautions", "code_url", "score", "reasons", "minutes", "muted_by", "repeat_of",
-                          "selected"}
+                          "dropped_in", "selected"}
                for c in result["candidates"])
 
 
@@ -105,7 +105,7 @@ def test_nothing_gathered_exits_1_and_writes_nothing(feed_server, project, capsy
     assert gather(project, "--week", WEEK) == 1
 
     assert "Nothing was gathered for 2026-W48" in capsys.readouterr().err
-    assert list(project.issues.iterdir()) == []
+    assert [path.name for path in project.issues.iterdir()] == [".lamplighter.lock"]  # git ignores it
 
 
 @pytest.mark.parametrize(("sources", "message"), [
@@ -133,8 +133,21 @@ def test_bad_sources_exit_2_naming_the_source(project, capsys, sources, message)
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    ("LAMPLIGHTER_TIMEOUT = 0", "LAMPLIGHTER_TIMEOUT must be a positive number"),
-    ("LAMPLIGHTER_MAX_BYTES = 'big'", "LAMPLIGHTER_MAX_BYTES must be a positive number"),
+    ("LAMPLIGHTER_TIMEOUT = 0", "LAMPLIGHTER_TIMEOUT must be a number above 0 and at most 600, not 0"),
+    ("LAMPLIGHTER_MAX_BYTES = 'big'", "LAMPLIGHTER_MAX_BYTES must be a whole number, not 'big'"),
+    # Numbers that pass `> 0` and then mean no limit, or crash far from the setting.
+    ("LAMPLIGHTER_BUDGET_MINUTES = float('nan')", "LAMPLIGHTER_BUDGET_MINUTES must be a number above 0"),
+    ("LAMPLIGHTER_WORKERS = float('inf')", "LAMPLIGHTER_WORKERS must be a whole number, not inf"),
+    ("LAMPLIGHTER_WORKERS = 2.5", "LAMPLIGHTER_WORKERS must be a whole number, not 2.5"),
+    ("LAMPLIGHTER_TIMEOUT = 1e300", "LAMPLIGHTER_TIMEOUT must be a number above 0 and at most 600"),
+    ("LAMPLIGHTER_LOCK_WAIT = -1", "LAMPLIGHTER_LOCK_WAIT must be a number above 0"),
+    ("LAMPLIGHTER_FOCUS = {'x': float('nan')}", "LAMPLIGHTER_FOCUS: the weight of 'x' must be a number, not nan"),
+    ("LAMPLIGHTER_SOURCES = [{'name': 'x', 'type': 'feed', 'url': 'https://x.example/', 'max_age_days': 1e10}]",
+     "LAMPLIGHTER_SOURCES[0] 'x': 'max_age_days' must be a number above 0 and at most 36,500"),
+    ("LAMPLIGHTER_SOURCES = [{'name': 'x', 'type': ['feed'], 'url': 'https://x.example/'}]",
+     "LAMPLIGHTER_SOURCES[0] 'x': 'type' must be a string such as 'feed', not ['feed']"),
+    ("import sys; sys.exit(0)", "called exit(0) while being read"),
+    ("raise RuntimeError('no')", "cannot read"),
     ("LAMPLIGHTER_SOURCES = {'name': 'x'}", "LAMPLIGHTER_SOURCES must be a list"),
     ("LAMPLIGHTER_WORKER = 4", "unknown setting LAMPLIGHTER_WORKER; did you mean LAMPLIGHTER_WORKERS?"),
     ("LAMPLIGHTER_PAPERSWITHCODE = True", "Papers with Code shut down in 2025"),

@@ -1,9 +1,12 @@
-"""The archive as memory: every link and title of the published issues in `content/issues/`.
+"""The archive as memory: every link and title of the published issues in `content/issues/`,
+and every item the editor dropped from any week's draft.
 
 There is no second database to keep in sync: what was published is what the Markdown
-files say. A link that an earlier issue already carried is a repeat, over the whole
-archive (This Week in Rust's link checker looks back 25 issues; a newsletter's readers
-remember longer).
+files say, and what was dropped is what a week's record (`YYYY-Www.gathered.json`) says
+was offered and its draft no longer has. A link that an earlier issue already carried is
+a repeat, over the whole archive (This Week in Rust's link checker looks back 25 issues;
+a newsletter's readers remember longer); a link the editor deleted stays deleted in every
+later week.
 """
 
 from __future__ import annotations
@@ -11,23 +14,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import draft
+from . import draft, files
+from .record import Record
 
 
 @dataclass
 class Archive:
     weeks_by_key: dict[str, str] = field(default_factory=dict)  # item key -> the first week that linked it
     titles: dict[str, str] = field(default_factory=dict)  # an item's title -> its week
+    dropped_in: dict[str, str] = field(default_factory=dict)  # item key -> the week the editor deleted it from
 
     @classmethod
     def load(cls, issues_dir: Path, *, besides: str) -> Archive:
-        """Every published issue in the folder but the week `besides` (the one being gathered)."""
+        """Every issue in the folder but the week `besides` (the one being gathered)."""
         archive = cls()
         for path in sorted(issues_dir.glob("*.md")):
-            issue = draft.parse(path.read_text(encoding="utf-8"))
-            if path.stem == besides or issue.is_draft:
+            if path.stem == besides:
                 continue
+            issue = draft.parse(files.read_text(path) or "")
             week = issue.metadata.get("week", path.stem)
+            record = Record.beside(path)
+            for key in [*record.offered, *record.pending]:
+                if key not in issue.keys:
+                    archive.dropped_in.setdefault(key, week)
+            if issue.is_draft:
+                continue
             for item in issue.items:
                 if not item.later:  # an item kept for a later issue was not published in this one
                     archive.weeks_by_key.setdefault(item.key, week)

@@ -2,8 +2,9 @@
 
 - `lamplighter gather` fills this week's draft from the sources. Exit status: 0 when a
   draft was produced (even if some sources failed: the report says which), 1 when nothing
-  could be gathered (and nothing is written), 2 for bad usage or settings (the message
-  names what to fix; nothing is written).
+  could be gathered (and nothing is written), 2 for bad usage, bad settings or a file that
+  cannot be read or written (the message names it and what to do; nothing is lost), 3 for
+  a crash (a bug: the traceback is printed, the draft and its record are whole).
 - `lamplighter explain URL` shows why a link of the last gather ranks where it does.
 - `lamplighter check [ISSUE…]` lists what to fix before publishing, with line numbers.
   Exit status: 0 when there is no error (warnings allowed), 1 when there is one, 2 when a
@@ -21,13 +22,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import check, curate, issues, report, settings
-from .archive import Archive
-from .draft import write_atomically
-from .errors import SettingsError
+from . import check, issues, report, settings
+from .errors import DraftError, SettingsError, StateError
+from .files import write_atomically
 from .items import item_key
-from .learn import Preferences
-from .gather import gather
+from .week import gather_week, ranking_path
 from .weeks import Window, midnight, parse_week, week_of, week_window
 
 
@@ -40,9 +39,26 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         console.print(f"[bold red]Settings error:[/] {error}", highlight=False)
         return 2
-    except ValueError as error:
+    except DraftError as error:
+        console.print(f"{error.path}:{error.line}: [bold red]error:[/] {error.message}", highlight=False)
+        return 2
+    except (StateError, ValueError) as error:
         console.print(f"[bold red]Error:[/] {error}", highlight=False)
         return 2
+    except OSError as error:  # a full disk, a read-only folder: say which file, nothing was lost
+        where = f"{error.filename}: " if error.filename else ""
+        console.print(f"[bold red]Error:[/] {where}{error.strerror or error}; what was already written is whole",
+                      highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug: never exit 1, which means "nothing was gathered"
+        console.print_exception()
+        console.print("[bold red]Lamplighter crashed.[/] This is a bug; the draft and its record are whole.")
+        return CRASHED
+
+
+CRASHED = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,26 +125,15 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
         raise SettingsError(f"LAMPLIGHTER_SOURCES in {args.settings} is empty: there is nothing to gather")
 
     with _progress(console, len(config.sources)) as advance:
-        gathering = gather(config, window, on_done=advance)
-    issues_dir = issues.draft_path(config.content_path, week).parent
-    archive = Archive.load(issues_dir, besides=week)
-    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},
-                         Preferences.learn(issues_dir, before=week))
-    candidates = curate.rank(gathering.items, window, focus, archive)
-    budget = curate.Budget(config.budget_minutes, config.section_caps)
-    update = None
-    if candidates:
-        update = issues.update(config.content_path, week, candidates, today=today, write=not args.dry_run,
-                               budget=budget)
-    report.print_summary(console, gathering.reports, update, candidates, gathering.notes)
-    document = report.as_json(week, gathering.reports, candidates, update)
-    write_atomically(_last_ranking(config, week), document)  # for `lamplighter explain`
+        result = gather_week(config, week, window, today=today, write=not args.dry_run, on_done=advance,
+                             on_wait=lambda message: console.print(message, highlight=False))
+    gathering, update = result.gathering, result.update
+    report.print_summary(console, gathering.reports, update, result.candidates, gathering.notes)
     if args.json:
-        print(document)
+        print(result.document)
     if args.markdown_report:
-        args.markdown_report.write_text(report.as_markdown(week, gathering.reports, update, gathering.notes),
-                                        encoding="utf-8")
-    if not candidates:
+        write_atomically(args.markdown_report, report.as_markdown(week, gathering.reports, update, gathering.notes))
+    if update is None:
         console.print(f"Nothing was gathered for {week} ({window.since:%Y-%m-%d} to "
                       f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")
         return 1
@@ -154,7 +159,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     config = settings.load(args.settings)
     week = args.week or _this_week()
-    path = _last_ranking(config, week)
+    path = ranking_path(config, week)
     if not path.exists():
         raise ValueError(f"no gather has run for {week} yet: run `lamplighter gather --week {week}` first")
     candidates = json.loads(path.read_text(encoding="utf-8"))["candidates"]
@@ -179,13 +184,11 @@ def _standing(candidate: dict) -> str:
         return f"muted by LAMPLIGHTER_MUTE ({candidate['muted_by']})"
     if candidate["repeat_of"]:
         return f"left out: already in the issue of {candidate['repeat_of']}"
+    if candidate.get("dropped_in"):
+        return f"dropped by you in {candidate['dropped_in']}"
     if candidate["selected"]:
         return f"in the draft ({candidate['minutes']} min)"
-    return "not in the draft: over the budget or a section's cap (see the .unselected.txt file), or dropped by you"
-
-
-def _last_ranking(config: settings.Settings, week: str) -> Path:
-    return config.cache_dir / "rankings" / f"{week}.json"
+    return "not in the draft: over the budget or a section's cap (see the .unselected.txt file)"
 
 
 class _progress:

@@ -43,6 +43,7 @@ class Candidate:
     reasons: dict[str, float] = field(default_factory=dict)  # the parts of the score
     muted_by: str | None = None  # the LAMPLIGHTER_MUTE rule that drops it
     repeat_of: str | None = None  # the week of the earlier issue that carried it
+    dropped_in: str | None = None  # the week whose draft the editor deleted it from
 
     @property
     def minutes(self) -> int:
@@ -50,7 +51,7 @@ class Candidate:
 
     @property
     def eligible(self) -> bool:
-        return self.muted_by is None and self.repeat_of is None
+        return self.muted_by is None and self.repeat_of is None and self.dropped_in is None
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: A
     if weight != 1.0:
         reasons["source weight ×"] = weight
     return Candidate(item, round(score, 3), reasons, muted_by=_muted_by(item, text, focus.mute),
-                     repeat_of=archive.weeks_by_key.get(item.key) or earlier.week_of(item.title))
+                     repeat_of=archive.weeks_by_key.get(item.key) or earlier.week_of(item.title),
+                     dropped_in=archive.dropped_in.get(item.key))
 
 
 def _clean(item: Item) -> Item:

@@ -9,14 +9,14 @@ Items the editor deleted are remembered in the record beside the draft, so they 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
+from markdown_it import MarkdownIt
+
+from .errors import DraftError
 from .items import KINDS, Item, is_web_link, item_key, reading_minutes
 from .text import markdown_text, markdown_url, shorten
 from .weeks import parse_week, week_days, week_label
@@ -45,11 +45,67 @@ HEADER_COMMENT = """\
   - To publish, change "Status: draft" to "Status: published".
 -->"""
 
-_ITEM_START = re.compile(r"^[-*+][ \t]")
 LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _METADATA = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
+STATUSES = ("draft", "published", "hidden")
+# CommonMark, with the tables the site renders: the draft is read as a renderer reads it.
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+# Every link is read, whatever its scheme, so that `check` can name a `javascript:` one.
+_MARKDOWN.validateLink = lambda url: True
+# Blocks whose lines are shown as they are, or not at all: nothing in them is an item or a marker.
+LITERAL_BLOCKS = ("fence", "code_block", "html_block")
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A text file as lines, each with its own ending, so that writing it back gives the same bytes.
+
+    Only `\\n` and `\\r\\n` end a line, as in CommonMark: U+2028, a form feed or a lone `\\r`
+    are characters inside a line. A byte-order mark is kept, outside the first line.
+    """
+
+    lines: list[str]
+    endings: list[str]  # "\n", "\r\n", or "" for a last line without one
+    bom: str = ""
+
+    @classmethod
+    def of(cls, text: str) -> Lines:
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        parts = text[len(bom):].split("\n")
+        lines, endings = [], []
+        for part in parts[:-1]:
+            crlf = part.endswith("\r")
+            lines.append(part[:-1] if crlf else part)
+            endings.append("\r\n" if crlf else "\n")
+        if parts[-1]:
+            lines.append(parts[-1])
+            endings.append("")
+        return cls(lines, endings, bom)
+
+    @property
+    def newline(self) -> str:
+        """The file's own line ending, for the lines gathering adds."""
+        crlf = self.endings.count("\r\n")
+        return "\r\n" if crlf > len(self.endings) - crlf else "\n"
+
+    def text(self) -> str:
+        return self.bom + "".join(line + ending for line, ending in zip(self.lines, self.endings))
+
+    def inserted(self, inserts: dict[int, list[str]]) -> Lines:
+        """New lines before the given positions (len(lines) appends); every existing line kept as it is."""
+        lines, endings, newline = list(self.lines), list(self.endings), self.newline
+        if endings and not endings[-1] and len(lines) in inserts:
+            endings[-1] = newline  # the last line gets an end before lines go after it
+        for position in sorted(inserts, reverse=True):
+            block = inserts[position]
+            lines[position:position] = block
+            endings[position:position] = [newline] * len(block)
+        return Lines(lines, endings, self.bom)
+
+    def replaced(self, index: int, line: str) -> Lines:
+        lines = list(self.lines)
+        lines[index] = line
+        return Lines(lines, list(self.endings), self.bom)
 
 
 @dataclass(frozen=True)
@@ -74,10 +130,18 @@ class DraftItem:
 
 @dataclass(frozen=True)
 class Draft:
-    lines: list[str]
+    source: Lines
     metadata: dict[str, str]
     items: list[DraftItem]
-    headings: dict[str, int]  # `##` heading text, lower-cased -> line index
+    headings: dict[str, int]  # `##` heading text, lower-cased -> its first line
+    heading_ends: dict[str, int]  # the same heading -> one past its last line
+    blocks: list[tuple[int, int]]  # every top-level block's lines, start and one past the end
+    unlinked: list[int]  # first lines of top-level list items with no link on their first line
+    literal: frozenset[int]  # lines of code, fenced code and HTML blocks (comments included), at any depth
+
+    @property
+    def lines(self) -> list[str]:
+        return self.source.lines
 
     @cached_property
     def keys(self) -> set[str]:
@@ -87,10 +151,32 @@ class Draft:
     def is_draft(self) -> bool:
         return self.metadata.get("status", "").lower() == "draft"
 
+    def metadata_line(self, name: str) -> int | None:
+        """The 1-based line of a metadata field, if the block has it."""
+        for index, line in enumerate(self.lines[:len(self.metadata) + 1]):
+            match = _METADATA.match(line)
+            if match and match[1].lower() == name:
+                return index + 1
+        return None
+
+    def status_problem(self) -> tuple[int, str] | None:
+        """Why gathering cannot tell whether this is a draft: (1-based line, what to fix), or None."""
+        if not self.metadata:
+            found = "a blank line" if self.lines and not self.lines[0].strip() else "no metadata"
+            return 1, (f"the file starts with {found}: it must start with metadata lines such as "
+                       "'Title: …' and 'Status: draft', with no blank line before them")
+        status = self.metadata.get("status")
+        if status is None:
+            return len(self.metadata) + 1, (f"no 'Status:' line in the metadata block (lines 1–{len(self.metadata)}): "
+                                            "add 'Status: draft' (or 'Status: published')")
+        if status.lower() not in STATUSES:
+            return self.metadata_line("status") or 1, f"Status {status!r} is not draft or published"
+        return None
+
 
 def metadata_of(text: str) -> dict[str, str]:
     """The metadata block alone (names lower-cased), without parsing the items below it."""
-    return _metadata_block(text.splitlines())[0]
+    return _metadata_block(Lines.of(text).lines)[0]
 
 
 def _metadata_block(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -105,45 +191,66 @@ def _metadata_block(lines: list[str]) -> tuple[dict[str, str], int]:
 
 
 def parse(text: str) -> Draft:
-    lines = text.splitlines()
+    """The draft's items and sections as a CommonMark renderer sees them, with their line numbers.
+
+    Items are the top-level bullet list items whose first line holds a link. A list in a
+    quote, a table, a code block or an HTML comment is not one: it is the editor's text.
+    """
+    source = Lines.of(text)
+    lines = source.lines
     metadata, body = _metadata_block(lines)
+    env: dict = {}
+    tokens: list = []
+    # Only the line structure matters here: a lone "\r" would end a line for the parser, not for us.
+    _MARKDOWN.block.parse("\n".join(lines[body:]).replace("\r", " "), _MARKDOWN, env, tokens)
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
+    heading_ends: dict[str, int] = {}
+    blocks, unlinked, literal = [], [], set()
     section: str | None = None
-    current: tuple[int, str | None, str, str] | None = None  # start, section, title, url
-    last_text = previous = body - 1
-    in_fence = False
+    in_bullet_list = False
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        start, end = token.map[0] + body, token.map[1] + body
+        if token.type in LITERAL_BLOCKS:
+            literal.update(range(start, end))
+        if token.level == 0:
+            blocks.append((start, end))
+            in_bullet_list = token.type == "bullet_list_open"
+            if token.type == "heading_open":
+                section = tokens[index + 1].content.strip().lower()
+                if token.tag == "h2":
+                    headings.setdefault(section, start)
+                    heading_ends.setdefault(section, end)
+        elif token.type == "list_item_open" and token.level == 1 and in_bullet_list:
+            link = _first_link(tokens, index, env)
+            if link is None:
+                unlinked.append(start)
+                continue
+            last = max((line for line in range(start, end) if lines[line].strip()), default=start)
+            items.append(DraftItem(start, last + 1, section, link[0], link[1], bool(LATER.search(lines[start]))))
+    return Draft(source, metadata, items, headings, heading_ends, blocks, unlinked, frozenset(literal))
 
-    def close() -> None:
-        if current:
-            start, section_name, title, url = current
-            first = lines[start]
-            later = first.rstrip().endswith("]") and bool(LATER.search(first))
-            items.append(DraftItem(start, last_text + 1, section_name, title, url, later))
 
-    for index in range(body, len(lines)):
-        line = lines[index]
-        if ("```" in line or "~~~" in line) and _FENCE.match(line):
-            in_fence = not in_fence
-        starts_block = not in_fence and line.strip() and not line[0].isspace()
-        # Most lines are an item's or a note's: test the patterns only where they can match.
-        heading = _HEADING.match(line) if starts_block and line[0] == "#" else None
-        item_start = starts_block and line[0] in "-*+" and _ITEM_START.match(line)
-        # A line at column 0 ends the item, unless it continues the item's paragraph lazily.
-        if current and starts_block and (previous != last_text or item_start or heading):
-            close()
-            current = None
-        if heading:
-            section = heading[2].lower()
-            if len(heading[1]) == 2:
-                headings.setdefault(section, index)
-        elif item_start and (link := LINK.search(line)):
-            current = (index, section, _unescaped(link[1]), link[2])
-        if line.strip():
-            last_text = index
-        previous = index
-    close()
-    return Draft(lines, metadata, items, headings)
+def _first_link(tokens: list, index: int, env: dict) -> tuple[str, str] | None:
+    """The (text, address) of the first link on a list item's first line, as a renderer reads it."""
+    item, paragraph, inline = tokens[index:index + 3]
+    if paragraph.type != "paragraph_open" or inline.map[0] != item.map[0]:
+        return None
+    first_line = inline.content.split("\n", 1)[0]
+    if "]" not in first_line:  # most lines of a long issue: no parse needed
+        return None
+    children = _MARKDOWN.parseInline(first_line, env)[0].children or []
+    for position, child in enumerate(children):
+        if child.type == "link_open":
+            text = []
+            for inner in children[position + 1:]:
+                if inner.type == "link_close":
+                    break
+                text.append(inner.content)
+            return "".join(text), str(child.attrs["href"])
+    return None
 
 
 def facts(text: str) -> dict[str, object]:
@@ -164,10 +271,6 @@ def facts(text: str) -> dict[str, object]:
         "reading_minutes": reading_minutes(item.kind for item in published),
         "week_label": week,
     }
-
-
-def _unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text) if "\\" in text else text
 
 
 def render_item(item: Item) -> list[str]:
@@ -212,7 +315,13 @@ def new_draft(week: str, number: int) -> str:
 
 
 def merge(text: str, items: Iterable[Item]) -> str:
-    """The draft with the new items added where they belong; every existing line is kept as it is."""
+    """The draft with the new items added where they belong; every existing line is kept as it is.
+
+    New items go after the last item of their section, or in a new section placed in `KINDS`
+    order. The result is read again: an item that would not be a top-level list item (an
+    unclosed comment or fence at the end of the draft, say) is an error, never a hidden item.
+    """
+    items = list(items)
     draft = parse(text)
     by_kind: dict[str, list[Item]] = {}
     for item in items:
@@ -222,26 +331,33 @@ def merge(text: str, items: Iterable[Item]) -> str:
         if kind in by_kind:
             position, block = _placement(draft, kind, by_kind[kind])
             inserts.setdefault(position, []).extend(block)
-    lines = list(draft.lines)
-    for position in sorted(inserts, reverse=True):
-        block = inserts[position]
-        if position < len(lines) and lines[position].strip():
-            block = [*block, ""]
-        lines[position:position] = block
-    return "\n".join(lines) + "\n"
+    merged = _with_inserts(draft, inserts).text()
+    _check_visible(merged, {item.key for item in items})
+    return merged
+
+
+def _with_inserts(draft: Draft, inserts: dict[int, list[str]]) -> Lines:
+    for position, block in inserts.items():
+        if position < len(draft.lines) and draft.lines[position].strip():
+            block.append("")  # a blank line before the editor's next block
+    return draft.source.inserted(inserts)
+
+
+def _check_visible(text: str, keys: set[str]) -> None:
+    hidden = keys - parse(text).keys
+    if hidden:
+        raise DraftError("the draft", 0, f"new items would not show as list items ({', '.join(sorted(hidden))}); "
+                                         "the draft was left as it was")
 
 
 def with_metadata(text: str, name: str, value: str) -> str:
     """The draft with one metadata field set: replaced where it is, or added at the end of the block."""
-    lines = text.splitlines()
-    end = next((index for index, line in enumerate(lines) if not _METADATA.match(line)), len(lines))
+    source = Lines.of(text)
+    metadata, end = _metadata_block(source.lines)
     for index in range(end):
-        if lines[index].lower().startswith(f"{name.lower()}:"):
-            lines[index] = f"{name}: {value}"
-            break
-    else:
-        lines.insert(end, f"{name}: {value}")
-    return "\n".join(lines) + "\n"
+        if source.lines[index].lower().startswith(f"{name.lower()}:"):
+            return source.replaced(index, f"{name}: {value}").text()
+    return source.inserted({end: [f"{name}: {value}"]}).text()
 
 
 def later_blocks(text: str) -> list[tuple[DraftItem, list[str]]]:
@@ -265,10 +381,8 @@ def carry_over(text: str, blocks: Sequence[list[str]]) -> str:
         if sections:  # before the first section, its blank line kept between them
             position, block = min(sections), [f"## {CARRIED_OVER}", *entries, ""]
         else:
-            position, block = _trimmed_end(parsed.lines), ["", f"## {CARRIED_OVER}", *entries]
-    lines = list(parsed.lines)
-    lines[position:position] = block
-    return "\n".join(lines) + "\n"
+            position, block = _document_end(parsed), ["", f"## {CARRIED_OVER}", *entries]
+    return _with_inserts(parsed, {position: block}).text()
 
 
 def _placement(draft: Draft, kind: str, items: Sequence[Item]) -> tuple[int, list[str]]:
@@ -284,30 +398,25 @@ def _placement(draft: Draft, kind: str, items: Sequence[Item]) -> tuple[int, lis
     earlier = [SECTION_TITLES[k].lower() for k in KINDS[: KINDS.index(kind)] if SECTION_TITLES[k].lower() in draft.headings]
     if earlier:
         return max(_section_end(draft, section) for section in earlier), block
-    return _trimmed_end(draft.lines), block
+    return _document_end(draft), block
 
 
 def _section_end(draft: Draft, section: str) -> int:
     """Where a section's new items go: after its last item, or right under its heading."""
     ends = [item.end for item in draft.items if item.section == section]
-    return max(ends) if ends else draft.headings[section] + 1
+    return max(ends) if ends else draft.heading_ends[section]
 
 
-def _trimmed_end(lines: list[str]) -> int:
-    end = len(lines)
-    while end and not lines[end - 1].strip():
+def _document_end(draft: Draft) -> int:
+    """Where a new section goes at the end: after the last line of text, unless that line is inside
+    a block left open to the end of the file (a fence or a comment never closed): then before it."""
+    end = len(draft.lines)
+    while end and not draft.lines[end - 1].strip():
         end -= 1
+    if draft.blocks and draft.blocks[-1][1] >= end and end - 1 in draft.literal:
+        probe = _with_inserts(draft, {end: ["", "- [probe](https://lamplighter.invalid/)"]}).text()
+        if "lamplighter.invalid" not in parse(probe).keys:
+            return draft.blocks[-1][0]
     return end
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step, so an interrupted run never leaves half a draft."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import draft, unselected
+from . import draft, files, unselected
 from .curate import Budget, Candidate
 from .items import Item, reading_minutes
+from .errors import DraftError, StateError
 from .record import Record
 
 ISSUES_DIR = "issues"
+LOCK_FILE = ".lamplighter.lock"
+SAVE_ATTEMPTS = 20  # merges started again because the editor saved meanwhile, before giving up
 
 
 @dataclass
@@ -27,6 +31,9 @@ class DraftUpdate:
     left_out: list[Candidate] = field(default_factory=list)  # eligible, but over the budget or a cap
     carried: list[Item] = field(default_factory=list)  # marked later in the last issue, now in this draft
     renumbered: tuple[int, int, str] | None = None  # (old, new, the earlier week that has the old number)
+    offered: list[Item] = field(default_factory=list)  # what the record learns from this update
+    text: str | None = None  # the draft to write, None when nothing changes
+    recovered: bool = False  # a killed gather's record was settled first
 
 
 def draft_path(content_path: Path, week: str) -> Path:
@@ -38,7 +45,7 @@ def issue_numbers(issues_dir: Path, *, besides: str) -> dict[int, str]:
     numbers: dict[int, str] = {}
     for path in sorted(issues_dir.glob("*.md")):
         if path.stem != besides:
-            value = draft.metadata_of(path.read_text(encoding="utf-8")).get("issue", "")
+            value = draft.metadata_of(files.read_text(path) or "").get("issue", "")
             if value.isdigit():
                 numbers.setdefault(int(value), path.stem)
     return numbers
@@ -72,45 +79,128 @@ def renumbered(text: str, issues_dir: Path, week: str) -> tuple[str, tuple[int, 
 def _later_from_last_issue(path: Path) -> list[tuple[draft.DraftItem, list[str]]]:
     """The items marked later in the issue before this week's, whichever week that was."""
     earlier = sorted(other for other in path.parent.glob("*.md") if other.stem < path.stem)
-    return draft.later_blocks(earlier[-1].read_text(encoding="utf-8")) if earlier else []
+    return draft.later_blocks(files.read_text(earlier[-1]) or "") if earlier else []
 
 
 def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, today: date, write: bool,
-           budget: Budget | None = None) -> DraftUpdate:
-    """Add the best new candidates that fit the budget to the week's draft, keeping everything the editor did."""
+           budget: Budget | None = None, lock_wait: float = 300.0,
+           on_wait: Callable[[str], None] | None = None) -> DraftUpdate:
+    """Add the best new candidates that fit the budget to the week's draft, keeping everything the editor did.
+
+    One gather at a time writes a week (a lock beside the draft, waited for up to `lock_wait`
+    seconds). The draft is replaced only if it is still what was read: if the editor saved
+    meanwhile, the merge starts again from their text.
+    """
     path = draft_path(content_path, week)
+    with _locked(path, week, lock_wait, on_wait) if write else nullcontext():
+        record = Record.beside(path)
+        settled = record.settle() if write else record.settle(save=False)
+        if write:
+            for leftover in [*files.leftovers(path), *files.leftovers(record.path),
+                             *files.leftovers(unselected.path_beside(path))]:
+                leftover.unlink(missing_ok=True)  # a killed run's: no other gather is writing now
+        for _ in range(SAVE_ATTEMPTS):
+            read = files.read_text(path)
+            result = _planned(path, read, week, candidates, record, budget or Budget())
+            result.recovered = settled
+            if not write or result.published or result.text is None:
+                return result
+            if _replace(path, read, result, record, today):
+                unselected.update(path, week, result.left_out, exclude=result.selected | result.dropped)
+                result.written = True
+                return result
+    raise StateError(f"{path} changed {SAVE_ATTEMPTS} times while gathering into it; nothing was written. "
+                     "Run the gather again when you have finished editing")
+
+
+def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candidate], record: Record,
+             budget: Budget) -> DraftUpdate:
+    """What a gather would do to the draft as it was read, with the text it would write (None: nothing)."""
     result = DraftUpdate(path)
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-    else:
-        text = draft.new_draft(week, next_issue_number(path.parent, week))
+    text = read if read is not None else draft.new_draft(week, next_issue_number(path.parent, week))
     current = draft.parse(text)
+    problem = current.status_problem()
+    if problem:
+        raise DraftError(path, *problem)
     if not current.is_draft:
         result.published = True
         return result
     text, result.renumbered = renumbered(text, path.parent, week)
-    record = Record.beside(path)
     result.dropped = set(record.offered) - current.keys
     carried = [(item, lines) for item, lines in _later_from_last_issue(path)
                if item.key not in current.keys | result.dropped]
     if carried:
         text = draft.carry_over(text, [lines for _, lines in carried])
-        current = draft.parse(text)
         result.carried = [Item(url=item.url, title=item.title, source="carried over", kind=item.kind or "article")
                           for item, _ in carried]
-    present = current.keys | result.dropped
+    present = current.keys | result.dropped | {item.key for item in result.carried}
     new = [c for c in candidates if c.item.key not in present]
-    chosen = (budget or Budget()).select(new, present=[i.kind for i in current.items])
+    kinds = [*(i.kind for i in current.items), *(item.kind for item in result.carried)]
+    chosen = budget.select(new, present=kinds)
     result.added = [c.item for c in chosen]
     result.left_out = [c for c in new if c.eligible and c not in chosen]
-    result.selected = current.keys | {item.key for item in result.added}
-    result.minutes = reading_minutes([*(i.kind for i in current.items), *(item.kind for item in result.added)])
-    if write:
-        merged = draft.merge(text, result.added)
-        draft.write_atomically(path, draft.with_metadata(merged, "Reading-time", f"{result.minutes} min"))
-        for item in [*result.carried, *result.added]:
-            record.offer(item, today)
-        record.save()  # after the draft: a crash between the two can only forget a drop, never lose an item
-        unselected.update(path, week, result.left_out, exclude=result.selected | result.dropped)
-        result.written = True
+    result.selected = present - result.dropped | {item.key for item in result.added}
+    result.minutes = reading_minutes([*kinds, *(item.kind for item in result.added)])
+    # What the editor added or promoted by hand is remembered too: deleted later, it is dropped.
+    result.offered = [*(Item(url=i.url, title=i.title, source="added by the editor", kind=i.kind or "article")
+                        for i in current.items if i.key not in record.offered), *result.carried, *result.added]
+    if read is None and not result.added and not result.carried:
+        return result  # a quiet week with nothing to carry over: no draft yet
+    text = draft.with_metadata(draft.merge(text, result.added), "Reading-time", f"{result.minutes} min")
+    changed = text != read or any(item.key not in record.offered for item in result.offered)
+    result.text = text if changed else None
     return result
+
+
+def _replace(path: Path, read: str | None, result: DraftUpdate, record: Record, today: date) -> bool:
+    """Put the new draft in place, with its record, unless the editor saved since it was read."""
+    for item in result.offered:
+        record.offer(item, today)
+    staged = files.temporary_beside(path, result.text or "", durable=True)
+    try:
+        if record.pending:
+            record.stage(staged)
+        if files.read_text(path) != read:
+            if record.pending:
+                record.unstage()
+            staged.unlink()
+            return False
+        files.replace(staged, path, durable=True)
+    except BaseException:
+        if staged.exists():  # not in place: forget its items; if even that fails, settle() will
+            with suppress(OSError):
+                record.unstage()
+                staged.unlink()
+        raise
+    if record.pending:
+        record.commit()
+    return True
+
+
+@contextmanager
+def _locked(path: Path, week: str, wait: float, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+    """The lock on the issues folder, held from reading the week's draft to writing its record.
+
+    One hidden file (`.lamplighter.lock`, ignored by git and Pelican) for every week: gathers
+    of two weeks wait for each other too, for the second or so a draft's update takes.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path.with_name(LOCK_FILE))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait:
+                on_wait(f"Another gather of {week} is writing its draft; waiting up to {wait:g} s for it to finish.")
+            lock.acquire(timeout=wait)
+    except Timeout:
+        raise StateError(f"another gather of {week} has held {lock.lock_file} for over {wait:g} s; "
+                         "run again once it has finished") from None
+    except OSError as error:
+        raise StateError(f"cannot lock {week}'s draft in {path.parent}: {error.strerror}") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -74,7 +74,11 @@ def arxiv_url(arxiv_id: str) -> str:
 
 
 def item_key(url: str) -> str:
-    """The identity of a link: a paper's arXiv id or DOI, otherwise its URL without the parts that vary."""
+    """The identity of a link: a paper's arXiv id or DOI, otherwise its URL without the parts that vary.
+
+    However a link is written back (percent-encoded in the draft, its host in punycode by a
+    Markdown parser, or as a source gave it), it has one key: the address decoded.
+    """
     url = url.strip()
     paper = ARXIV_LINK.match(url) or HF_PAPER_LINK.match(url)
     if paper:
@@ -84,17 +88,32 @@ def item_key(url: str) -> str:
         name = unquote(doi[1]).rstrip(".,;")
         arxiv = ARXIV_DOI.match(name)
         return f"arxiv:{arxiv['id']}" if arxiv else f"doi:{name.lower()}"
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # not an address a browser could open: its own text is its identity
+        return url
+    host = _host(parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    if port and port not in (80, 443):
+        host = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
                    if not TRACKING_PARAMETER.match(name))
     if host == "youtu.be":  # the share link of a video is the video
         host, query = "youtube.com", sorted([*query, ("v", parts.path.strip("/"))])
         return f"{host}/watch?{urlencode(query)}"
-    key = host + (parts.path.rstrip("/") or "")
+    key = host + unquote(parts.path).rstrip("/")
     return f"{key}?{urlencode(query)}" if query else key
+
+
+def _host(name: str) -> str:
+    """A host name in one spelling: decoded, lower-case, international names in Unicode."""
+    name = unquote(name).lower()
+    if "xn--" in name:
+        try:
+            return name.encode("ascii").decode("idna")
+        except UnicodeError:
+            return name
+    return name
 
 
 def is_web_link(url: str) -> bool:

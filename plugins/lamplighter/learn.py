@@ -13,7 +13,6 @@ same is done for source names, so a source whose items are always dropped sinks.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import defaultdict
@@ -21,8 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import draft
+from . import draft, files
 from .items import Item
+from .record import Record
 
 MIN_EXAMPLES = 3  # a word seen fewer times says nothing yet
 RATE = 0.25  # how far one unit of log-odds moves a score (recency spans 0–1)
@@ -84,13 +84,10 @@ def _examples(issues_dir: Path, before: str) -> Iterable[tuple[str, str, float]]
         record = path.with_name(f"{path.stem}.gathered.json")
         if path.stem >= before or not record.exists():
             continue
-        issue = draft.parse(path.read_text(encoding="utf-8"))
+        issue = draft.parse(files.read_text(path) or "")
         if issue.is_draft:
             continue
-        try:
-            offered = json.loads(record.read_text(encoding="utf-8")).get("offered", {})
-        except ValueError:
-            continue  # a damaged record teaches nothing; `gather` reports it for the week it belongs to
+        offered = Record.load(record).offered
         present = {item.key: item for item in issue.items}
         for key, info in offered.items():
             title, source = str(info.get("title", "")), str(info.get("source", ""))

@@ -40,8 +40,10 @@ def print_summary(console: Console, reports: Sequence[SourceReport], update: Dra
         console.print(f"[yellow]{note}[/]")
     muted = sum(1 for c in candidates if c.muted_by)
     repeats = sum(1 for c in candidates if c.repeat_of and not c.muted_by)
-    if muted or repeats:
-        console.print(f"{len(candidates)} candidate(s): {muted} muted, {repeats} already in an earlier issue.")
+    dropped = sum(1 for c in candidates if c.dropped_in and not (c.muted_by or c.repeat_of))
+    if muted or repeats or dropped:
+        console.print(f"{len(candidates)} candidate(s): {muted} muted, {repeats} already in an earlier issue, "
+                      f"{dropped} dropped by you in an earlier week.")
     failed = [r.name for r in reports if r.status == "error"]
     if failed:
         console.print(f"[bold red]{len(failed)} source(s) failed:[/] {', '.join(failed)}")
@@ -55,11 +57,26 @@ def print_summary(console: Console, reports: Sequence[SourceReport], update: Dra
         return
     if update.renumbered:
         console.print(renumbering(update))
+    for sentence in what_happened(update):
+        console.print(sentence, highlight=False)
     if update.written:
         console.print(f"Wrote {update.path}: {len(update.added)} new item(s), {len(update.selected)} in the draft "
                       f"({update.minutes} min), {len(update.dropped)} dropped by the editor.")
+    elif update.text is None:
+        console.print(f"Nothing new for {update.path}; it was left as it is.")
     else:
         console.print(f"Dry run: {len(update.added)} new item(s) would be added to {update.path}.")
+
+
+def what_happened(update: DraftUpdate) -> list[str]:
+    """What the editor should know about this update besides its counts."""
+    said = []
+    if update.recovered:
+        said.append("An earlier gather was stopped before it finished; its record was completed first "
+                    "(nothing you deleted comes back, nothing you never saw counts as deleted).")
+    if update.carried and not update.added:
+        said.append(f"No source had anything new; the draft holds the {len(update.carried)} item(s) carried over.")
+    return said
 
 
 def renumbering(update: DraftUpdate) -> str:
@@ -71,6 +88,7 @@ def renumbering(update: DraftUpdate) -> str:
 def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Candidate],
             update: DraftUpdate | None) -> str:
     selected = update.selected if update else set()
+    dropped_now = update.dropped if update else set()
     document = {
         "week": week,
         "draft": str(update.path) if update and update.written else None,
@@ -92,6 +110,7 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
                 "minutes": c.minutes,
                 "muted_by": c.muted_by,
                 "repeat_of": c.repeat_of,
+                "dropped_in": c.dropped_in or (week if c.item.key in dropped_now else None),
                 "selected": c.item.key in selected,
             }
             for c in candidates
@@ -109,6 +128,7 @@ def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate 
     elif update:
         if update.renumbered:
             lines += [renumbering(update), ""]
+        lines += [line for sentence in what_happened(update) for line in [sentence, ""]]
         lines.append(f"{len(update.added)} new item(s); {len(update.selected)} in the draft, about {update.minutes} "
                      f"min of reading; {len(update.dropped)} dropped by the editor; {len(update.left_out)} left out "
                      f"for the budget (see `{update.path.stem}.unselected.txt`).")

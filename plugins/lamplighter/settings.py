@@ -7,6 +7,7 @@ fork configures one file. Errors name the setting, and the source, that needs fi
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,12 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_BUDGET_MINUTES": 120,
     "LAMPLIGHTER_SECTION_CAPS": {"paper": 12, "code": 8, "model": 6, "release": 6, "article": 8, "video": 4,
                                  "discussion": 4},
+    "LAMPLIGHTER_LOCK_WAIT": 300,
 }
+# The largest sensible value of each number: beyond it a typo, never a wish (and a crash in timedelta).
+LIMITS = {"LAMPLIGHTER_TIMEOUT": 600, "LAMPLIGHTER_MAX_BYTES": 1024 ** 3, "LAMPLIGHTER_WORKERS": 256,
+          "LAMPLIGHTER_BUDGET_MINUTES": 100_000, "LAMPLIGHTER_LOCK_WAIT": 86_400,
+          "max_age_days": 36_500, "weight": 1000}
 # Keys every source type accepts besides its own.
 COMMON_KEYS: dict[str, Any] = {"max_age_days": (int, float), "weight": (int, float)}
 # What LAMPLIGHTER_MUTE can name, each a list of strings.
@@ -58,6 +64,7 @@ class Settings:
     mute: dict[str, tuple[str, ...]]
     budget_minutes: float
     section_caps: dict[str, int]
+    lock_wait: float = 300.0  # seconds a gather waits for another gather of the same week
     arxiv_base_url: str | None = None  # where titles of papers only a citation names are asked (default arXiv)
 
 
@@ -70,8 +77,11 @@ def load(path: str | Path) -> Settings:
 
     try:
         pelican_settings = read_settings(str(path))
+    except SystemExit as error:
+        raise SettingsError(f"{path} called exit({error.code!r}) while being read; a settings file must only "
+                            "set names") from None
     except Exception as error:  # a settings file is Python: anything can go wrong in it
-        raise SettingsError(f"cannot read {path}: {error}") from error
+        raise SettingsError(f"cannot read {path}: {type(error).__name__}: {error}") from error
     return from_pelican(pelican_settings, base=path.resolve().parent)
 
 
@@ -84,12 +94,13 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         sources=_sources(value["LAMPLIGHTER_SOURCES"]),
         cache_dir=base / value["LAMPLIGHTER_CACHE_DIR"],
         timeout=_positive("LAMPLIGHTER_TIMEOUT", value["LAMPLIGHTER_TIMEOUT"]),
-        max_bytes=int(_positive("LAMPLIGHTER_MAX_BYTES", value["LAMPLIGHTER_MAX_BYTES"])),
-        workers=int(_positive("LAMPLIGHTER_WORKERS", value["LAMPLIGHTER_WORKERS"])),
+        max_bytes=_whole("LAMPLIGHTER_MAX_BYTES", value["LAMPLIGHTER_MAX_BYTES"]),
+        workers=_whole("LAMPLIGHTER_WORKERS", value["LAMPLIGHTER_WORKERS"]),
         focus=_focus(value["LAMPLIGHTER_FOCUS"]),
         mute=_mute(value["LAMPLIGHTER_MUTE"]),
         budget_minutes=_positive("LAMPLIGHTER_BUDGET_MINUTES", value["LAMPLIGHTER_BUDGET_MINUTES"]),
         section_caps=_caps(value["LAMPLIGHTER_SECTION_CAPS"]),
+        lock_wait=_positive("LAMPLIGHTER_LOCK_WAIT", value["LAMPLIGHTER_LOCK_WAIT"]),
         arxiv_base_url=_base_url("LAMPLIGHTER_ARXIV_BASE_URL", value["LAMPLIGHTER_ARXIV_BASE_URL"]),
     )
 
@@ -112,7 +123,7 @@ def _focus(raw: Any) -> dict[str, float]:
     for term, weight in raw.items():
         if not isinstance(term, str) or not term.strip():
             raise SettingsError(f"LAMPLIGHTER_FOCUS: {term!r} is not a term; terms are words or phrases")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
             raise SettingsError(f"LAMPLIGHTER_FOCUS: the weight of {term!r} must be a number, not {weight!r}")
     return {term.strip(): float(weight) for term, weight in raw.items()}
 
@@ -141,10 +152,20 @@ def _caps(raw: Any) -> dict[str, int]:
     return dict(raw)
 
 
-def _positive(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise SettingsError(f"{name} must be a positive number, not {value!r}")
+def _positive(name: str, value: Any, limit: str | None = None) -> float:
+    """A number above 0 and at most its limit: NaN, infinity and a negative number are refused by name."""
+    most = LIMITS[limit or name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most:
+        raise SettingsError(f"{name} must be a number above 0 and at most {most:,}, not {value!r}")
     return value
+
+
+def _whole(name: str, value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        raise SettingsError(f"{name} must be a whole number, not {value!r}")
+    return int(_positive(name, value))
 
 
 def _base_url(name: str, value: Any) -> str | None:
@@ -180,6 +201,8 @@ def _source(index: int, entry: Any) -> SourceConfig:
         raise SettingsError(f"{where} needs a 'name' (the text readers see as the source)")
     where = f"{where} {name!r}"
     kind = entry.get("type")
+    if not isinstance(kind, str):
+        raise SettingsError(f"{where}: 'type' must be a string such as 'feed', not {kind!r}")
     if str(kind).replace("_", "").replace("-", "").lower() == "paperswithcode":
         raise SettingsError(f"{where}: {PAPERS_WITH_CODE}")
     if kind not in SOURCE_TYPES:
@@ -197,8 +220,8 @@ def _source(index: int, entry: Any) -> SourceConfig:
         if not isinstance(value, allowed[key]) or isinstance(value, bool) and allowed[key] is not bool:
             raise SettingsError(f"{where}: {key!r} must be {_type_name(allowed[key])}, not {value!r}")
     for key in ("max_age_days", "weight"):
-        if options.get(key, 1) <= 0:
-            raise SettingsError(f"{where}: {key!r} must be more than 0")
+        if key in options:
+            _positive(f"{where}: {key!r}", options[key], key)
     if "base_url" in options:
         _base_url(f"{where}: 'base_url'", options["base_url"])
     try:

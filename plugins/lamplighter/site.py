@@ -93,6 +93,6 @@ def describe_issue(content: object) -> None:
         source = Path(content.source_path)
         if source.suffix.lower() not in (".md", ".markdown"):
             return
-        facts = draft.facts(source.read_text(encoding="utf-8"))
+        facts = draft.facts(source.read_text(encoding="utf-8-sig"))
     for name, value in facts.items():
         setattr(content, name, value)

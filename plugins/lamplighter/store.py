@@ -12,7 +12,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from .draft import write_atomically
+from .files import write_atomically
 from .items import Item
 from .settings import SourceConfig
 

@@ -60,4 +60,4 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def markdown_url(url: str) -> str:
     """A URL percent-encoded so it cannot end a Markdown link or break out of an attribute."""
-    return quote(url, safe=":/?#@!$&*+,;=%~-._")
+    return quote(url, safe=":/?#@!$&*+,;=%~-._[]")

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .curate import Candidate
-from .draft import LINK, render_item, write_atomically
-from .items import item_key
+from . import files
+from .draft import parse, render_item
 
 HEADER = ("# Gathered for {week} but not selected (over the budget or a section's cap), best first.\n"
           "# To promote an item, move its line into the draft; this file is rewritten by every gather.\n")
@@ -34,16 +34,18 @@ def update(draft_path: Path, week: str, left_out: Sequence[Candidate], *, exclud
         lines.setdefault(key, line)
     kept = [line for key, line in lines.items() if key not in exclude]
     if kept or path.exists():
-        write_atomically(path, HEADER.format(week=week) + "".join(f"{line}\n" for line in kept))
+        files.write_atomically(path, HEADER.format(week=week) + "".join(f"{line}\n" for line in kept))
     return path
 
 
 def _previous(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    found = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        link = LINK.search(line) if line.startswith("- ") else None
-        if link:
-            found.setdefault(item_key(link[2]), line)
-    return found
+    """The file's lines by their link's key, read as the draft reads an item's first line."""
+    text = files.read_text(path) or ""
+    lines = [line for line in text.split("\n") if line.startswith("- ")]
+    return {item.key: lines[index] for index, item in _items_by_line(lines)}
+
+
+def _items_by_line(lines: list[str]) -> list[tuple[int, object]]:
+    # Blank lines between them make each line a list item of its own, whatever comes after it.
+    parsed = parse("\n\n".join(lines))
+    return [(item.start // 2, item) for item in parsed.items]

@@ -1,0 +1,58 @@
+"""A week's gather, start to end: sources → items → curation → the week's draft.
+
+One function that every caller shares (the command, the tests, a backtest), as reader's
+`update_feeds()` is: the command only parses its options and prints what this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import curate, issues, report
+from .archive import Archive
+from .files import write_atomically
+from .gather import Gathering, SourceReport, gather
+from .learn import Preferences
+from .settings import Settings
+from .weeks import Window
+
+
+@dataclass
+class WeekResult:
+    gathering: Gathering
+    candidates: list[curate.Candidate]
+    update: issues.DraftUpdate | None  # None when nothing was gathered and there was no draft to change
+    document: str  # the ranking as JSON, as `--json` prints it and `explain` reads it
+
+
+def gather_week(config: Settings, week: str, window: Window, *, today: date, write: bool,
+                on_done: Callable[[SourceReport], None] | None = None,
+                on_wait: Callable[[str], None] | None = None) -> WeekResult:
+    """Gather every source, rank what they offer, and add the best to the week's draft (unless `write` is off)."""
+    gathering = gather(config, window, on_done=on_done)
+    issues_dir = issues.draft_path(config.content_path, week).parent
+    archive = Archive.load(issues_dir, besides=week)
+    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},
+                         Preferences.learn(issues_dir, before=week))
+    candidates = curate.rank(gathering.items, window, focus, archive)
+    budget = curate.Budget(config.budget_minutes, config.section_caps)
+    # Even with nothing new, last week's [later] items move into this week's draft.
+    update = issues.update(config.content_path, week, candidates, today=today, write=write, budget=budget,
+                           lock_wait=config.lock_wait, on_wait=on_wait)
+    if not candidates and update.text is None and not update.published:
+        update = None
+    document = report.as_json(week, gathering.reports, candidates, update)
+    try:
+        write_atomically(ranking_path(config, week), document)
+    except OSError as error:
+        gathering.notes.append(f"The ranking could not be saved for `lamplighter explain` "
+                               f"({error.filename}: {error.strerror}); the draft is written.")
+    return WeekResult(gathering, candidates, update, document)
+
+
+def ranking_path(config: Settings, week: str) -> Path:
+    """Where the last gather's ranking of a week is kept, for `lamplighter explain`."""
+    return config.cache_dir / "rankings" / f"{week}.json"
