@@ -37,18 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.command(args, console)
     except SettingsError as error:
-        console.print(f"[bold red]Settings error:[/] {error}", highlight=False)
+        console.print(f"[bold red]Settings error:[/] {error}", highlight=False, soft_wrap=True)
         return 2
     except DraftError as error:
-        console.print(f"{error.path}:{error.line}: [bold red]error:[/] {error.message}", highlight=False)
+        console.print(f"{error.path}:{error.line}: [bold red]error:[/] {error.message}", highlight=False, soft_wrap=True)
         return 2
     except (StateError, ValueError) as error:
-        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
         return 2
     except OSError as error:  # a full disk, a read-only folder: say which file, nothing was lost
         where = f"{error.filename}: " if error.filename else ""
         console.print(f"[bold red]Error:[/] {where}{error.strerror or error}; what was already written is whole",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         return 130

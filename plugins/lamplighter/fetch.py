@@ -19,11 +19,13 @@ feeds the editor's own scripts write.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
-from .errors import SourceError
+from .errors import SourceError, StateError
 
 USER_AGENT = "Lamplighter/0.1 (a weekly newsletter generator; +https://github.com/lamplighter-news/lamplighter)"
 MAX_REDIRECTS = 5
@@ -109,10 +111,15 @@ class Fetcher:
         self.host_rules = HOST_RULES if host_rules is None else host_rules
         import requests_cache  # here, not above: every site build loads this module, and never fetches
 
+        self.notes: list[str] = []  # what the editor should know about the cache
         if cache_dir is None:
             self.session = requests_cache.CachedSession(backend="memory", expire_after=requests_cache.EXPIRE_IMMEDIATELY)
         else:
             cache_dir.mkdir(parents=True, exist_ok=True)
+            moved = usable_cache(cache_dir / "http.sqlite", wait=timeout)
+            if moved:
+                self.notes.append(f"The HTTP cache was damaged; it was moved aside to {moved} and started afresh "
+                                  "(every source was fetched in full this time). Delete the old file when you like.")
             self.session = requests_cache.CachedSession(
                 str(cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
                 allowable_codes=(200,), stale_if_error=False,
@@ -172,6 +179,26 @@ class Fetcher:
         if len(body) > self.max_bytes:
             raise SourceError(f"file is over the {self.max_bytes:,}-byte cap")
         return Response(url, body)
+
+
+def usable_cache(path: Path, *, wait: float) -> Path | None:
+    """Check the HTTP cache before a gather relies on it: a damaged one is moved aside (its new name
+    is returned) and rebuilt; a locked or unwritable one is a StateError now, not a hang or a crash later."""
+    try:
+        with closing(sqlite3.connect(path, timeout=wait)) as db:
+            db.execute("BEGIN IMMEDIATE")  # waits up to `wait` for another writer, as every request would
+            db.execute("SELECT count(*) FROM sqlite_master")
+            db.rollback()
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            raise StateError(f"the HTTP cache {path} has been locked by another process for {wait:g} s; "
+                             "run again once it has finished") from None
+        raise StateError(f"cannot use the HTTP cache {path}: {error} (is LAMPLIGHTER_CACHE_DIR writable?)") from None
+    except sqlite3.DatabaseError:
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        os.replace(path, aside)
+        return aside
+    return None
 
 
 def rebased(public_url: str, base_url: str | None) -> str:

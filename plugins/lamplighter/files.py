@@ -10,7 +10,6 @@ the editor's line endings and byte-order mark reach the draft's code as they are
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -20,8 +19,10 @@ from .errors import StateError
 # The process's umask, read once at import (reading it means setting it, which threads must not race).
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-# Tests of crash safety name a write here: the process announces it on stderr and waits to be killed.
-_PAUSE_AT = os.environ.get("LAMPLIGHTER_PAUSE_AT_WRITE", "")
+# Tests of crash safety name a write by words of what it writes and which time ("2026-W48#3": the
+# third write or rename of a file whose name holds 2026-W48): the process says so on stderr and
+# waits there to be killed (SIGKILL) or to go on (a line on its standard input). Nothing else reads this.
+_PAUSE_WORDS, _, _PAUSE_COUNT = os.environ.get("LAMPLIGHTER_PAUSE_AT_WRITE", "").partition("#")
 _writes = 0
 
 
@@ -85,13 +86,12 @@ def leftovers(path: Path) -> list[Path]:
 def pause_point(what: str) -> None:
     """Where a test of crash safety may stop this process with a real SIGKILL (see `_PAUSE_AT`)."""
     global _writes
-    if not _PAUSE_AT:
+    if not _PAUSE_WORDS or _PAUSE_WORDS not in what:
         return
     _writes += 1
-    if str(_writes) == _PAUSE_AT:
+    if _writes == int(_PAUSE_COUNT or 1):
         print(f"lamplighter: paused before {what}", file=sys.stderr, flush=True)
-        while True:
-            signal.pause()
+        sys.stdin.readline()
 
 
 def _sync_folder(folder: Path) -> None:

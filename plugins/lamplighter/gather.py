@@ -92,7 +92,8 @@ def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceRepor
     with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(settings.sources)))) as pool:
         results = dict(zip(order, pool.map(lambda index: run(settings.sources[index]), order)))
     ordered = [results[index] for index in range(len(settings.sources))]
-    gathering = Gathering([report for report, _ in ordered], [item for _, items in ordered for item in items])
+    gathering = Gathering([report for report, _ in ordered], [item for _, items in ordered for item in items],
+                          fetcher.notes + store.notes)
     try:
         gathering.items = arxiv.describe_cited(gathering.items, fetcher, settings.arxiv_base_url)
     except Exception as error:  # SourceError, or a format we did not foresee: the papers keep their ids
@@ -119,7 +120,7 @@ def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window
     try:
         own = SourceFetcher(fetcher, can_skip=stored is not None, window=window, now=now, cache_dir=cache_dir)
         offered = SOURCE_TYPES[source.type].gather(source, own)
-        store.save(source, offered)
+        store.save(source, offered)  # a cache: if it cannot be written, the items are still good
     except _Unchanged:
         offered = stored or []
         report.status, report.error = "not_modified", "unchanged since the last gather (HTTP 304)"

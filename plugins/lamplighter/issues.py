@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from .record import Record
 
 ISSUES_DIR = "issues"
 LOCK_FILE = ".lamplighter.lock"
-SAVE_ATTEMPTS = 20  # merges started again because the editor saved meanwhile, before giving up
+SAVE_ATTEMPTS = 50  # merges started again because the editor saved meanwhile, before giving up
+SAVE_PAUSE = 0.02  # seconds to let a save in progress finish
 
 
 @dataclass
@@ -99,9 +101,17 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
             for leftover in [*files.leftovers(path), *files.leftovers(record.path),
                              *files.leftovers(unselected.path_beside(path))]:
                 leftover.unlink(missing_ok=True)  # a killed run's: no other gather is writing now
+        problem: DraftError | None = None
         for _ in range(SAVE_ATTEMPTS):
-            read = files.read_text(path)
-            result = _planned(path, read, week, candidates, record, budget or Budget())
+            read = _steady(path)
+            try:
+                result = _planned(path, read, week, candidates, record, budget or Budget())
+            except DraftError as error:
+                if not _just_saved(path):
+                    raise
+                problem = error  # perhaps read half-way through a save: read it again once it is whole
+                time.sleep(SAVE_PAUSE)
+                continue
             result.recovered = settled
             if not write or result.published or result.text is None:
                 return result
@@ -109,8 +119,29 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
                 unselected.update(path, week, result.left_out, exclude=result.selected | result.dropped)
                 result.written = True
                 return result
+    if problem:
+        raise problem
     raise StateError(f"{path} changed {SAVE_ATTEMPTS} times while gathering into it; nothing was written. "
                      "Run the gather again when you have finished editing")
+
+
+def _just_saved(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < 1.0
+    except FileNotFoundError:
+        return True
+
+
+def _steady(path: Path) -> str | None:
+    """The draft as two reads in a row agree on it: an editor that saves in place is not read mid-save."""
+    text = files.read_text(path)
+    for _ in range(SAVE_ATTEMPTS):
+        again = files.read_text(path)
+        if again == text:
+            break
+        text = again
+        time.sleep(SAVE_PAUSE)
+    return text
 
 
 def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candidate], record: Record,
@@ -156,6 +187,8 @@ def _replace(path: Path, read: str | None, result: DraftUpdate, record: Record, 
     """Put the new draft in place, with its record, unless the editor saved since it was read."""
     for item in result.offered:
         record.offer(item, today)
+    if files.read_text(path) != read:
+        return False
     staged = files.temporary_beside(path, result.text or "", durable=True)
     try:
         if record.pending:

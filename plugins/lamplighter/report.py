@@ -63,7 +63,8 @@ def print_summary(console: Console, reports: Sequence[SourceReport], update: Dra
         console.print(f"Wrote {update.path}: {len(update.added)} new item(s), {len(update.selected)} in the draft "
                       f"({update.minutes} min), {len(update.dropped)} dropped by the editor.")
     elif update.text is None:
-        console.print(f"Nothing new for {update.path}; it was left as it is.")
+        console.print(f"Nothing new for {update.path}; it was left as it is ({len(update.selected)} in the draft, "
+                      f"{len(update.dropped)} dropped by the editor).")
     else:
         console.print(f"Dry run: {len(update.added)} new item(s) would be added to {update.path}.")
 

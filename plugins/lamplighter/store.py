@@ -20,6 +20,7 @@ from .settings import SourceConfig
 class ItemStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.notes: list[str] = []  # a cache that cannot be written slows the next gather, nothing more
 
     def _path(self, source: SourceConfig) -> Path:
         identity = json.dumps([source.name, source.type, dict(source.options)], sort_keys=True, default=str)
@@ -34,7 +35,12 @@ class ItemStore:
 
     def save(self, source: SourceConfig, items: list[Item]) -> None:
         rows = [{**asdict(item), "published": item.published.isoformat() if item.published else None} for item in items]
-        write_atomically(self._path(source), json.dumps(rows, ensure_ascii=False))
+        try:
+            write_atomically(self._path(source), json.dumps(rows, ensure_ascii=False))
+        except OSError as error:
+            note = f"The item cache in {self.folder} cannot be written ({error.strerror})."
+            if note not in self.notes:
+                self.notes.append(note)
 
 
 _TUPLES = [f.name for f in fields(Item) if f.default == ()]

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")  # ASCII digits only: a week names a file
+YEARS = range(1900, 9999)  # 9999's last week would end past the calendar
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,12 @@ class Window:
 
 def parse_week(text: str) -> str:
     """Check a week written as YYYY-Www and return it; ValueError says what is wrong."""
-    match = _WEEK.match(text)
+    match = _WEEK.fullmatch(text)
     if not match:
         raise ValueError(f"{text!r} is not a week like 2026-W48")
     year, week = int(match[1]), int(match[2])
+    if year not in YEARS:
+        raise ValueError(f"{text!r}: the year must be from {YEARS.start} to {YEARS.stop - 1}")
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:
