@@ -7,7 +7,7 @@ PORT   ?= 8000
 # from then on, so the demo finds them whatever week it is run in.
 DEMO_SINCE := 2026-11-23
 
-.PHONY: demo test serve build bench publish-check screenshots clean
+.PHONY: demo test fuzz serve build bench publish-check screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ serve: $(VENV)/.installed
 # The tests of the built site use the browser, validator and feed reader installed here.
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The draft's state machine for 5,000 steps (make test runs a few hundred).
+fuzz: $(VENV)/.installed-test
+	DRAFT_MACHINE_PROFILE=fuzz $(BIN)/python -m pytest -p no:cacheprovider tests/test_draft_machine.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

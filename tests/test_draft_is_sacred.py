@@ -171,6 +171,7 @@ HIDING_PLACES = {
     "a commented-out item at the end": "<!--\n- [Old idea](https://blog.example/old) · Blog\n",
     "a code block that ends with a blank line": "    def f():\n        return 1\n\n",
     "a ~~~ fence in the introduction": "~~~\n## Articles\n- [Example](https://blog.example/ex)\n~~~\n",
+    "a ~~~ fence holding a ``` line": "~~~\n```\n## Articles\n- [Example](https://blog.example/ex)\n~~~\n",
     "an HTML block": "<div>\n- [Inside](https://blog.example/inside)\n",
     "a quote": "> - [Quoted](https://blog.example/quoted)\n>\n> more\n",
     "a table": "| a | b |\n|---|---|\n| - [x](https://blog.example/cell) | 2 |\n",
@@ -304,6 +305,7 @@ def test_links_with_parentheses_spaces_unicode_and_ipv6_keep_their_identity(room
        st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20))
 @example("https", "blog.example", "a (b) c")
 @example("http", "[2001:db8::1]", "x]y")
+@example("http", "blog.example", " ")  # a space a source left at the end
 def test_a_link_written_into_the_draft_reads_back_as_the_same_item(scheme, host, path):
     url = f"{scheme}://{host}/{path}"
     parsed = draft.parse(f"Status: draft\n\n- [Title]({markdown_url(url)}) · Source\n")
@@ -406,3 +408,89 @@ def test_in_a_quiet_week_later_items_still_move_into_a_new_draft(room, capsys):
     assert "No source had anything new; the draft holds the 1 item(s) carried over" in \
         " ".join(capsys.readouterr().err.split())
     assert json.loads(room.path.with_name(f"{WEEK}.gathered.json").read_text())["offered"]
+
+
+# --- A full disk, a read-only folder ----------------------------------------------------------
+
+@pytest.fixture
+def mount():
+    """`mount` for the test's own folders, undone afterwards; skips where this machine will not mount."""
+    mounted = []
+
+    def run(*args: str) -> None:
+        done = subprocess.run(["mount", *args], capture_output=True, text=True)
+        if done.returncode:
+            pytest.skip(f"cannot mount here ({done.stderr.strip() or 'mount failed'}): needs root in a machine "
+                        "that allows mounts")
+        mounted.append(args[-1])
+
+    yield run
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", target], check=False)
+
+
+def fill(folder, *, leave: int) -> None:
+    """Fill the folder's file system, then give back `leave` bytes."""
+    filler = folder / "filler.bin"
+    with filler.open("wb", buffering=0) as file:
+        try:
+            while True:
+                file.write(b"\0" * 4096)
+        except OSError:
+            pass
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+
+
+def test_a_full_disk_at_any_write_loses_nothing_and_brings_nothing_back(room, mount, capsys):
+    issues = room.project.issues
+    mount("-t", "tmpfs", "-o", "size=256k", "tmpfs", str(issues))
+    first_gather(room)
+    for slug in ("three", "four", "five"):
+        room.post(slug)
+    snapshot = {path: path.read_bytes() for path in issues.iterdir()}
+    outcomes = set()
+    for leave in range(0, 24 * 1024, 2048):
+        for path in issues.iterdir():
+            path.unlink()
+        for path, data in snapshot.items():
+            path.write_bytes(data)
+        fill(issues, leave=leave)
+        capsys.readouterr()
+        status = room.gather()
+        outcomes.add(status)
+        if status == 2:
+            assert "No space left on device" in " ".join(capsys.readouterr().err.split())
+        (issues / "filler.bin").unlink()
+        new = {"blog.example/three", "blog.example/four", "blog.example/five"} & room.keys()
+        gone = sorted(new)[0] if new else None
+        if gone:  # the editor deletes one item they were shown
+            parsed = draft.parse(room.text())
+            item = next(i for i in parsed.items if i.key == gone)
+            room.save("".join(line + "\n" for line in parsed.lines[:item.start] + parsed.lines[item.end:]))
+
+        assert room.gather() == 0
+
+        keys = room.keys()
+        assert gone not in keys, f"with {leave} bytes free: a deleted item came back"
+        assert {"blog.example/three", "blog.example/four", "blog.example/five"} - {gone} <= keys
+        assert set(room.record().offered) <= keys | {gone}
+        assert not list(issues.glob(".*.tmp"))
+    assert outcomes == {0, 2}  # the disk was full at some write, and roomy enough at the end
+
+
+@pytest.mark.parametrize("folder", ["content/issues", "cache"])
+def test_a_read_only_folder_is_an_error_before_anything_is_written(room, mount, capsys, folder):
+    first_gather(room)
+    before = room.text()
+    room.post("three")
+    target = room.project.root / folder
+    mount("--bind", str(target), str(target))
+    mount("-o", "remount,ro,bind", str(target))
+    capsys.readouterr()
+
+    assert room.gather() == 2
+
+    said = " ".join(capsys.readouterr().err.split())
+    assert "Read-only file system" in said or "readonly" in said, said
+    assert "Traceback" not in said
+    assert room.text() == before

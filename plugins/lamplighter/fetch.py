@@ -36,6 +36,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
+from . import files
 from .errors import SourceError, StateError
 
 USER_AGENT = "Lamplighter/0.1 (a weekly newsletter generator; +https://github.com/lamplighter-news/lamplighter)"
@@ -115,7 +116,7 @@ class Fetcher:
         if cache_dir is None:
             self.session = requests_cache.CachedSession(backend="memory", expire_after=requests_cache.EXPIRE_IMMEDIATELY)
         else:
-            cache_dir.mkdir(parents=True, exist_ok=True)
+            files.check_writable(cache_dir, "LAMPLIGHTER_CACHE_DIR")
             moved = usable_cache(cache_dir / "http.sqlite", wait=timeout)
             if moved:
                 self.notes.append(f"The HTTP cache was damaged; it was moved aside to {moved} and started afresh "

@@ -78,6 +78,16 @@ def write_atomically(path: Path, text: str, *, durable: bool = False) -> None:
     replace(temporary_beside(path, text, durable=durable), path, durable=durable)
 
 
+def check_writable(folder: Path, what: str) -> None:
+    """A StateError now, naming the folder, rather than a gather that fails half-way through."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise StateError(f"cannot write in {folder} ({what}): {error.strerror}") from None
+
+
 def leftovers(path: Path) -> list[Path]:
     """Temporary files of `path` that a killed run left behind."""
     return sorted(path.parent.glob(f".{path.name}.*.tmp"))

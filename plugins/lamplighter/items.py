@@ -101,7 +101,7 @@ def item_key(url: str) -> str:
     if host == "youtu.be":  # the share link of a video is the video
         host, query = "youtube.com", sorted([*query, ("v", parts.path.strip("/"))])
         return f"{host}/watch?{urlencode(query)}"
-    key = host + unquote(parts.path).rstrip("/")
+    key = host + unquote(parts.path).strip().rstrip("/")  # "%20" at an end is the space a source left
     return f"{key}?{urlencode(query)}" if query else key
 
 
