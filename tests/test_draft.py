@@ -6,6 +6,8 @@ import json
 from datetime import datetime, timezone
 
 import markdown
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from feeds import atom
 from lamplighter import draft
@@ -223,3 +225,40 @@ def test_provenance_code_and_cautions_render_as_text_and_one_safe_link():
     assert "Before using it: license: &lt;b&gt;openrail&lt;/b&gt;; tagged not-for-all-audiences." in body
     assert body.count("<a ") == 3  # the two items' links and B's code
     assert '<a href="https://github.com/a/b">code</a>' in body
+
+
+# The site's outline of an issue: a fast reading where lines say what they are, the parser elsewhere.
+LINE_SHAPES = ["", "Some text.", "- [T](https://a.example/x) · S", "- [T](https://a.example/y) · S [later]",
+               "    — A description.", "    A note.", "  A continuation.", "## Papers", "## Code", "# Title",
+               "#nohash", "## C#", "## Code ##", "<!-- a comment", "-->", "<!-- one line -->", "```", "~~~",
+               "> quote", "| a | b |", "|---|---|", "---", "--", "***", "* * *", "1. item", "- ", "-",
+               "-  [x](https://b.example/)", " - [x](https://b.example/)", "  ## h", "\tTab", "Setext", "===",
+               "- text [x](https://c.example/) more", "- `code` [x](https://d.example/)",
+               "- [a *b*](https://e.example/)", "- [x][ref]", "[ref]: https://f.example/",
+               "    - [nested](https://g.example/)", "* [star](https://h.example/)", "+ [plus](https://i.example/)",
+               "- [x](https://j.example/(paren))", "<div>", "</div>", "- [T](<https://k.example/a b>)",
+               "- [T](https://l.example/) text <b>", "- no link here", "- [x](https://m.example/a&amp;b)"]
+
+
+@given(st.lists(st.sampled_from(LINE_SHAPES), max_size=30))
+@example(["<!-- a comment", "- [T](https://a.example/x) · S", "-->", "- [T](https://a.example/y) · S [later]"])
+@example(["Setext", "--", "- [T](https://a.example/x) · S"])
+def test_the_fast_outline_finds_what_the_parser_finds(shapes):
+    text = "Status: draft\n\n" + "\n".join(shapes) + "\n"
+    lines = draft.Lines.of(text).lines
+    simple = draft._simple_outline(lines, 2)
+    if simple is not None:
+        parsed = draft.parse(text)
+        items, headings = simple
+        assert [(i.start, i.section, i.key, i.later) for i in items] == \
+               [(i.start, i.section, i.key, i.later) for i in parsed.items]
+        assert headings == parsed.headings
+
+
+def test_a_gathered_issue_takes_the_fast_outline():
+    text = draft.new_draft(WEEK, 4) + "\nMy introduction.\n\n## Papers\n\n" + "\n".join(
+        draft.render_item(Item(url=f"https://arxiv.org/abs/2611.0000{n}", title=f"Paper {n}", source="arXiv",
+                               kind="paper", summary="About it."))[0] + "\n" for n in range(3))
+    lines = draft.Lines.of(text).lines
+    assert draft._simple_outline(lines, len(draft.metadata_of(text))) is not None
+    assert draft.facts(text)["item_count"] == 3

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from markdown_it import MarkdownIt
 
-from .errors import DraftError
+from .errors import StateError
 from .items import KINDS, Item, is_web_link, item_key, reading_minutes
 from .text import markdown_text, markdown_url, shorten
 from .weeks import parse_week, week_days, week_label
@@ -54,6 +54,20 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _MARKDOWN.validateLink = lambda url: True
 # Blocks whose lines are shown as they are, or not at all: nothing in them is an item or a marker.
 LITERAL_BLOCKS = ("fence", "code_block", "html_block")
+# A link at the start of a line, with nothing in its text or address that Markdown would read
+# as more than plain characters (emphasis, code, escapes, entities, HTML, nested brackets).
+_PLAIN_LINK = re.compile(r"\[([^\[\]\\`<>*_&!]*)\]\(([^()\s<>\\`&]+)\)")
+# Where a line's first characters do not tell its block: fences, HTML, quotes, tables, tabs, a
+# lone CR, setext underlines and rules, ordered or empty list items, markers and headings set in
+# by one to three spaces, list items that start with code, headings that end in "#".
+# Two searches, the second anchored on "\n", are several times faster than one with `^` alternatives.
+_NOT_SIMPLE = re.compile(r"```|~~~|\t|\r|\|\s*:?-")
+_NOT_SIMPLE_LINE = re.compile(r"\n(?: {0,3}(?:[<>|=]|[-*_](?: *[-*_]){1,} *(?=\n|$)|-+ *(?=\n|$)|\d+[.)]"
+                              r"|[-*+] *(?=\n|$)|[-*+] {2,})| {1,3}[-*+#]|#[^\n]*#[ ]*(?=\n|$))")
+_COMMENT_BLOCK = re.compile(r"^<!--(?:.|\n)*?-->.*", re.MULTILINE)
+_SIMPLE_HEADING = re.compile(r"(#{1,6})(?:[ ]+(.*?))?[ ]*$")
+# An item's first line: the marker, then a plain link, or text free of markup before it.
+_SIMPLE_ITEM = re.compile(r"[-*+] [^\[`\\<&*_!]*\[([^\[\]\\`<>*_&!]*)\]\(([^()\s<>\\`&]+)\)")
 
 
 @dataclass(frozen=True)
@@ -71,14 +85,15 @@ class Lines:
     @classmethod
     def of(cls, text: str) -> Lines:
         bom = "\ufeff" if text.startswith("\ufeff") else ""
-        parts = text[len(bom):].split("\n")
-        lines, endings = [], []
-        for part in parts[:-1]:
-            crlf = part.endswith("\r")
-            lines.append(part[:-1] if crlf else part)
-            endings.append("\r\n" if crlf else "\n")
-        if parts[-1]:
-            lines.append(parts[-1])
+        lines = text[len(bom):].split("\n")
+        last = lines.pop()  # after the last "\n": empty, or a last line without an ending
+        if "\r" in text:
+            endings = ["\r\n" if line.endswith("\r") else "\n" for line in lines]
+            lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        else:
+            endings = ["\n"] * len(lines)
+        if last:
+            lines.append(last)
             endings.append("")
         return cls(lines, endings, bom)
 
@@ -229,8 +244,12 @@ def parse(text: str) -> Draft:
                 unlinked.append(start)
                 continue
             last = max((line for line in range(start, end) if lines[line].strip()), default=start)
-            items.append(DraftItem(start, last + 1, section, link[0], link[1], bool(LATER.search(lines[start]))))
+            items.append(DraftItem(start, last + 1, section, link[0], link[1], _later(lines[start])))
     return Draft(source, metadata, items, headings, heading_ends, blocks, unlinked, frozenset(literal))
+
+
+def _later(first_line: str) -> bool:
+    return first_line.rstrip().endswith("]") and bool(LATER.search(first_line))  # the search is the slow part
 
 
 def _first_link(tokens: list, index: int, env: dict) -> tuple[str, str] | None:
@@ -239,8 +258,11 @@ def _first_link(tokens: list, index: int, env: dict) -> tuple[str, str] | None:
     if paragraph.type != "paragraph_open" or inline.map[0] != item.map[0]:
         return None
     first_line = inline.content.split("\n", 1)[0]
-    if "]" not in first_line:  # most lines of a long issue: no parse needed
+    if "]" not in first_line:
         return None
+    plain = _PLAIN_LINK.match(first_line)
+    if plain:  # a gathered item's line: what the inline parser would find, without running it
+        return plain[1], plain[2]
     children = _MARKDOWN.parseInline(first_line, env)[0].children or []
     for position, child in enumerate(children):
         if child.type == "link_open":
@@ -253,16 +275,63 @@ def _first_link(tokens: list, index: int, env: dict) -> tuple[str, str] | None:
     return None
 
 
+def outline(text: str) -> tuple[list[str], dict[str, str], list[DraftItem], dict[str, int]]:
+    """The lines, metadata, items (their first lines, not their ends) and `##` headings: what the site counts.
+
+    A build reads every issue, and the CommonMark parser takes about 20 ms for 250 links. In
+    an issue that uses none of the constructs where a renderer could read a line other than
+    by its first characters (fences, HTML, quotes, tables, tabs, setext headings, indented
+    markers, links with markup), every line at the margin starting `- [title](url)` is an
+    item and every `#` line a heading, as the parser finds them (`tests/test_draft.py`
+    compares the two); any other issue is parsed.
+    """
+    lines = Lines.of(text).lines
+    metadata, body = _metadata_block(lines)
+    simple = _simple_outline(lines, body)
+    if simple is None:
+        parsed = parse(text)
+        return lines, parsed.metadata, parsed.items, parsed.headings
+    return (lines, metadata, *simple)
+
+
+def _simple_outline(lines: list[str], body: int) -> tuple[list[DraftItem], dict[str, int]] | None:
+    # A comment at the margin (the editing guide) runs to the line that closes it: blank it out.
+    text = _COMMENT_BLOCK.sub(lambda comment: "\n" * comment[0].count("\n"), "\n".join(lines[body:]))
+    if _NOT_SIMPLE.search(text) or _NOT_SIMPLE_LINE.search("\n" + text):
+        return None
+    items: list[DraftItem] = []
+    headings: dict[str, int] = {}
+    section: str | None = None
+    for index, line in enumerate(text.split("\n"), start=body):
+        if not line or line[0] not in "#-*+":
+            continue
+        if line[0] == "#":
+            heading = _SIMPLE_HEADING.match(line)
+            if heading is None:
+                continue  # "#word" is a paragraph
+            section = heading[2].strip().lower()
+            if len(heading[1]) == 2:
+                headings.setdefault(section, index)
+        elif line[1:2] == " ":
+            link = _SIMPLE_ITEM.match(line)
+            if link is None:
+                if "[" in line:
+                    return None  # a link Markdown might read otherwise: let the parser decide
+                continue
+            items.append(DraftItem(index, index + 1, section, link[1], link[2], _later(line)))
+    return items, headings
+
+
 def facts(text: str) -> dict[str, object]:
     """What the site shows of an issue beyond its content: links, sections with counts, reading time, week."""
-    parsed = parse(text)
-    published = [item for item in parsed.items if not item.later]
+    lines, metadata, items, headings = outline(text)
+    published = [item for item in items if not item.later]
     counts: dict[str, int] = {}
     for item in published:
         counts[item.section or ""] = counts.get(item.section or "", 0) + 1
-    titles = [parsed.lines[index].lstrip("#").strip() for index in sorted(parsed.headings.values())]
+    titles = [lines[index].lstrip("#").strip() for index in sorted(headings.values())]
     try:
-        week = week_label(parse_week(parsed.metadata.get("week", "")))
+        week = week_label(parse_week(metadata.get("week", "")))
     except ValueError:
         week = ""
     return {
@@ -346,8 +415,8 @@ def _with_inserts(draft: Draft, inserts: dict[int, list[str]]) -> Lines:
 def _check_visible(text: str, keys: set[str]) -> None:
     hidden = keys - parse(text).keys
     if hidden:
-        raise DraftError("the draft", 0, f"new items would not show as list items ({', '.join(sorted(hidden))}); "
-                                         "the draft was left as it was")
+        raise StateError(f"new items would not show as list items in the draft ({', '.join(sorted(hidden))}); "
+                         "it was left as it was. This is a bug: please report it with the draft")
 
 
 def with_metadata(text: str, name: str, value: str) -> str:

@@ -89,8 +89,8 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
            on_wait: Callable[[str], None] | None = None) -> DraftUpdate:
     """Add the best new candidates that fit the budget to the week's draft, keeping everything the editor did.
 
-    One gather at a time writes a week (a lock beside the draft, waited for up to `lock_wait`
-    seconds). The draft is replaced only if it is still what was read: if the editor saved
+    One gather at a time writes a draft (a lock on the issues folder, waited for up to
+    `lock_wait` seconds). The draft is replaced only if it is still what was read: if the editor saved
     meanwhile, the merge starts again from their text.
     """
     path = draft_path(content_path, week)
@@ -185,6 +185,7 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
 
 def _replace(path: Path, read: str | None, result: DraftUpdate, record: Record, today: date) -> bool:
     """Put the new draft in place, with its record, unless the editor saved since it was read."""
+    record.pending.clear()  # what an earlier attempt, from an older text, would have offered
     for item in result.offered:
         record.offer(item, today)
     if files.read_text(path) != read:
