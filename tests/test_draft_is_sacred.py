@@ -494,3 +494,22 @@ def test_a_read_only_folder_is_an_error_before_anything_is_written(room, mount, 
     assert "Read-only file system" in said or "readonly" in said, said
     assert "Traceback" not in said
     assert room.text() == before
+
+
+def test_an_item_deleted_from_carried_over_does_not_return_the_week_after(room):
+    (room.project.issues / "2026-W47.md").write_text(
+        "Title: Issue 3\nDate: 2026-11-22\nStatus: published\nIssue: 3\nWeek: 2026-W47\nSummary: S.\n\n"
+        "## Articles\n\n- [Later post](https://blog.example/later) · Blog [later]\n    — My note.\n")
+    room.post("other")
+    assert room.gather() == 0
+    parsed = draft.parse(room.text())
+    item = next(i for i in parsed.items if i.key == "blog.example/later")
+    room.save("".join(line + "\n" for line in parsed.lines[:item.start] + parsed.lines[item.end:]).replace(
+        "Status: draft", "Status: published"))  # deleted from Carried over, then published
+    room.post("later", link="https://blog.example/later")  # the source offers it again the next week
+    room.post("news")
+
+    assert main(["gather", "-s", str(room.project.settings), "--week", "2026-W49", "--since", "2026-11-23",
+                 "--until", "2026-12-06"]) == 0
+
+    assert "blog.example/later" not in draft.parse((room.project.issues / "2026-W49.md").read_text()).keys

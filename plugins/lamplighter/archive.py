@@ -31,15 +31,16 @@ class Archive:
         for path in sorted(issues_dir.glob("*.md")):
             if path.stem == besides:
                 continue
-            issue = draft.parse(files.read_text(path) or "")
-            week = issue.metadata.get("week", path.stem)
+            _, metadata, items, _ = draft.outline(files.read_text(path) or "")
+            week = metadata.get("week", path.stem)
             record = Record.beside(path)
+            keys = {item.key for item in items}
             for key in [*record.offered, *record.pending]:
-                if key not in issue.keys:
+                if key not in keys:
                     archive.dropped_in.setdefault(key, week)
-            if issue.is_draft:
+            if metadata.get("status", "").lower() == "draft":
                 continue
-            for item in issue.items:
+            for item in items:
                 if not item.later:  # an item kept for a later issue was not published in this one
                     archive.weeks_by_key.setdefault(item.key, week)
                     archive.titles.setdefault(item.title, week)

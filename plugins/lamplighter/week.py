@@ -42,8 +42,8 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     # Even with nothing new, last week's [later] items move into this week's draft.
     update = issues.update(config.content_path, week, candidates, today=today, write=write, budget=budget,
                            lock_wait=config.lock_wait, on_wait=on_wait)
-    if not candidates and update.text is None and not update.published:
-        update = None
+    if update.text is None and not update.published and not update.path.exists():
+        update = None  # nothing new, and no draft to show for it
     document = report.as_json(week, gathering.reports, candidates, update)
     try:
         write_atomically(ranking_path(config, week), document)
