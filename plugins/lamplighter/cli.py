@@ -29,6 +29,8 @@ from .items import item_key
 from .week import gather_week, ranking_path
 from .weeks import Window, midnight, parse_week, week_of, week_window
 
+CRASHED = 3  # a bug: distinct from 1 ("nothing was gathered"), which the gather workflow lets pass
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -40,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[bold red]Settings error:[/] {error}", highlight=False, soft_wrap=True)
         return 2
     except DraftError as error:
-        console.print(f"{error.path}:{error.line}: [bold red]error:[/] {error.message}", highlight=False, soft_wrap=True)
+        console.print(f"{error.path}:{error.line}: [bold red]error:[/] {error.message}", highlight=False,
+                      soft_wrap=True)
         return 2
     except (StateError, ValueError) as error:
         console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
@@ -56,9 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         console.print_exception()
         console.print("[bold red]Lamplighter crashed.[/] This is a bug; the draft and its record are whole.")
         return CRASHED
-
-
-CRASHED = 3
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,10 +1,13 @@
 """The weekly draft: a Markdown file the editor owns, which gathering only ever adds to.
 
 Each gathered item is one top-level list item whose first line holds `[title](url)`;
-the editor's note goes in the item's indented lines below it. Merging never rewrites a
-line the editor has: it finds the keys already present and inserts only new items,
-after the last item of their section (or in a new section, placed in `KINDS` order).
-Items the editor deleted are remembered in the record beside the draft, so they stay out.
+the editor's note goes in the item's indented lines below it. The draft is read as a
+CommonMark renderer reads it (markdown-it-py's block parser, with its line ranges), so a
+list in a comment, a fence, a quote or a table is the editor's text, not an item; only
+the merge rule is ours. Merging never rewrites a line the editor has: it finds the keys
+already present and inserts only new items, after the last item of their section (or in
+a new section, placed in `KINDS` order), with the file's own line endings. Items the
+editor deleted are remembered in the record beside the draft, so they stay out.
 """
 
 from __future__ import annotations
@@ -180,10 +183,10 @@ class Draft:
             found = "a blank line" if self.lines and not self.lines[0].strip() else "no metadata"
             return 1, (f"the file starts with {found}: it must start with metadata lines such as "
                        "'Title: …' and 'Status: draft', with no blank line before them")
-        status = self.metadata.get("status")
+        status, size = self.metadata.get("status"), len(self.metadata)
         if status is None:
-            return len(self.metadata) + 1, (f"no 'Status:' line in the metadata block (lines 1–{len(self.metadata)}): "
-                                            "add 'Status: draft' (or 'Status: published')")
+            return size + 1, (f"no 'Status:' line in the metadata block (lines 1–{size}): "
+                              "add 'Status: draft' (or 'Status: published')")
         if status.lower() not in STATUSES:
             return self.metadata_line("status") or 1, f"Status {status!r} is not draft or published"
         return None
