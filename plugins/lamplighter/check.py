@@ -40,31 +40,25 @@ def check(path: Path) -> list[Problem]:
     return sorted(problems, key=lambda problem: (problem.line, problem.message))
 
 
-def _metadata_lines(issue: draft.Draft) -> dict[str, int]:
-    """Each metadata name (lower-cased) to its 1-based line."""
-    return {name: index + 1 for index, raw in enumerate(issue.lines[:len(issue.metadata)])
-            for name in [raw.split(":", 1)[0].strip().lower()]}
-
-
 def _metadata(issue: draft.Draft) -> list[Problem]:
     status = issue.status_problem()  # what also stops a gather, said the same way
     problems = [Problem(status[0], "error", status[1])] if status else []
     problems += [Problem(1, "error", f"missing metadata: {name.capitalize()}")
                  for name in REQUIRED_METADATA if not issue.metadata.get(name) and not (status and name == "status")]
-    line = _metadata_lines(issue)
     value = issue.metadata
     if value.get("date"):
         try:
             date.fromisoformat(value["date"][:10])
         except ValueError:
-            problems.append(Problem(line.get("date", 1), "error", f"Date {value['date']!r} is not a date like 2026-11-29"))
+            problems.append(Problem(issue.metadata_line("date") or 1, "error",
+                                    f"Date {value['date']!r} is not a date like 2026-11-29"))
     if value.get("week"):
         try:
             parse_week(value["week"])
         except ValueError as error:
-            problems.append(Problem(line.get("week", 1), "error", f"Week: {error}"))
+            problems.append(Problem(issue.metadata_line("week") or 1, "error", f"Week: {error}"))
     if value.get("issue") and not value["issue"].isdigit():
-        problems.append(Problem(line.get("issue", 1), "error", f"Issue {value['issue']!r} is not a number"))
+        problems.append(Problem(issue.metadata_line("issue") or 1, "error", f"Issue {value['issue']!r} is not a number"))
     return problems
 
 
@@ -74,7 +68,7 @@ def _number(issue: draft.Draft, path: Path) -> list[Problem]:
     other = issue_numbers(path.parent, besides=path.stem).get(int(number)) if number.isdigit() else None
     if other is None:
         return []
-    return [Problem(_metadata_lines(issue)["issue"], "error", f"Issue {number} is also the number of {other}")]
+    return [Problem(issue.metadata_line("issue") or 1, "error", f"Issue {number} is also the number of {other}")]
 
 
 def _links(issue: draft.Draft, path: Path) -> list[Problem]:

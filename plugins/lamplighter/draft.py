@@ -171,9 +171,11 @@ class Draft:
 
     def metadata_line(self, name: str) -> int | None:
         """The 1-based line of a metadata field, if the block has it."""
-        for index, line in enumerate(self.lines[:len(self.metadata) + 1]):
+        for index, line in enumerate(self.lines):
             match = _METADATA.match(line)
-            if match and match[1].lower() == name:
+            if not match:
+                return None
+            if match[1].lower() == name:
                 return index + 1
         return None
 
