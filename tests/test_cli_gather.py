@@ -203,4 +203,4 @@ def test_a_markdown_report_for_the_pull_request_body(feed_server, project, tmp_p
     assert body.startswith(f"## Gathered for {WEEK}\n\n1 new item(s); 1 in the draft, about 5 min of reading")
     assert "**1 source(s) need a look:** Broken \\| source" in body
     assert "| Lab blog | ✅ ok | 1 |  |" in body
-    assert "| Broken \\| source | ❌ error | 0 | HTTP 404 Not Found |" in body
+    assert "| Broken \\| source | ❌ error | 0 | `HTTP 404 Not Found` |" in body

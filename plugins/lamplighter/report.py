@@ -13,6 +13,7 @@ from rich.table import Table
 from .curate import Candidate
 from .gather import SourceReport
 from .issues import DraftUpdate
+from .text import inert
 
 STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "stale": "yellow", "error": "bold red"}
 
@@ -135,17 +136,17 @@ def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate 
                      f"for the budget (see `{update.path.stem}.unselected.txt`).")
     else:
         lines.append("Nothing was gathered.")
-    lines += [line for note in notes for line in ["", f"**{_cell(note)}**"]]
+    lines += [line for note in notes for line in ["", f"**Note:** {inert(note)}"]]
     failing = [r for r in reports if r.status in ("error", "stale")]
     if failing:
         lines += ["", f"**{len(failing)} source(s) need a look:** " + ", ".join(_cell(r.name) for r in failing)]
     lines += ["", "| source | status | items | reason |", "|---|---|---:|---|"]
     for r in reports:
         mark = {"ok": "✅", "not_modified": "💤", "stale": "⚠️", "error": "❌"}.get(r.status, "")
-        lines.append(f"| {_cell(r.name)} | {mark} {r.status} | {r.items} | {_cell(r.error or r.note)} |")
+        lines.append(f"| {_cell(r.name)} | {mark} {r.status} | {r.items} | {inert(r.error or r.note, in_table=True)} |")
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
-    """A server's words in a Markdown table cell: no markup, no line breaks, no table breaks."""
+    """The editor's words (a source's name) in a Markdown table cell: no line or table breaks."""
     return " ".join(text.replace("|", "\\|").replace("`", "'").replace("<", "&lt;").split())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import quote
 
 import nh3
@@ -56,6 +57,25 @@ def _escape_line_start(match: re.Match[str]) -> str:
     if mark in "=:|~":
         return f"&#{ord(mark)};"  # no backslash escape exists for these
     return f"\\{mark}"
+
+
+def inert(text: str, *, limit: int = 300, in_table: bool = False) -> str:
+    """A server's words for a pull request's body, shown exactly and doing nothing: a code span.
+
+    GitHub links nothing inside code (no autolinks, @mentions or #references), and no run of
+    backticks in the text can close the span, which is longer than any. Control and format
+    characters (bidirectional overrides among them) go, white space is folded, and the text
+    is cut to `limit`. In a table, `|` is escaped, which GitHub undoes inside the span.
+    """
+    text = "".join(char for char in " ".join(text.split()) if unicodedata.category(char) not in ("Cc", "Cf"))
+    text = shorten(text, limit)
+    if not text:
+        return ""
+    if in_table:
+        text = text.replace("|", "\\|")
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def markdown_url(url: str) -> str:
