@@ -34,6 +34,22 @@ def test_workflows_validate_against_githubs_schema():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_dependabot_keeps_the_pins_current():
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    config = WORKFLOWS[0].parent.parent / "dependabot.yml"
+    done = subprocess.run([str(checker), "--builtin-schema", "vendor.dependabot", str(config)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "github-actions" in [update["package-ecosystem"] for update in load(config)["updates"]]
+
+
+def test_each_pin_names_its_version():
+    for path in WORKFLOWS:
+        for line in path.read_text().splitlines():
+            if "uses:" in line:
+                assert re.search(r"@[0-9a-f]{40}  # v\d+\.\d+\.\d+$", line), line
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
 def test_least_privilege_pinned_actions_and_no_expressions_in_scripts(path):
     workflow = load(path)
@@ -44,7 +60,7 @@ def test_least_privilege_pinned_actions_and_no_expressions_in_scripts(path):
         assert "timeout-minutes" in job, f"job {name} needs a timeout"
         for step in job["steps"]:
             if "uses" in step:
-                assert re.match(r"^[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})$", step["uses"]), step["uses"]
+                assert re.match(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$", step["uses"]), f"pin {step['uses']} to a commit"
             if "run" in step:
                 assert not EXPRESSION.search(step["run"]), f"{name}: pass values to run: through env:"
 
