@@ -27,6 +27,7 @@ import threading
 from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -37,7 +38,7 @@ from newsroom import WEEK, Newsroom, kept_in_order, paused
 
 settings.register_profile("default-machine", max_examples=12, stateful_step_count=25, deadline=None,
                           suppress_health_check=list(HealthCheck))
-settings.register_profile("fuzz", max_examples=230, stateful_step_count=25, deadline=None,
+settings.register_profile("fuzz", max_examples=260, stateful_step_count=25, deadline=None,
                           suppress_health_check=list(HealthCheck))
 PROFILE = os.environ.get("DRAFT_MACHINE_PROFILE", "default-machine")
 LEAST_STEPS = {"default-machine": 200, "fuzz": 5000}  # steps a run must take, counted below
@@ -302,5 +303,7 @@ TestDraftWeek = DraftWeek.TestCase
 
 def test_the_machine_took_its_steps():
     """Runs after the machine (pytest keeps a file's order): a run that stopped early says so."""
+    if not steps[0]:
+        pytest.skip("the machine was not run (deselected)")
     print(f"draft machine: {steps[0]} steps", file=sys.__stderr__)
     assert steps[0] >= LEAST_STEPS[PROFILE]
