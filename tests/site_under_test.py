@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conftest import REPO, Project
 
+SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
 DRAFT = """Title: Issue 4: the draft
 Date: 2026-11-29
@@ -46,10 +47,11 @@ Summary: Before the newsletter had a name.
 
 
 def add_samples(project: Project) -> Project:
-    """The repository's sample issues and about page, and a draft that must never be published."""
+    """The tests' own sample issues and about page (`tests/samples/`, so that a fork that deletes
+    the repository's samples keeps its tests), and a draft that must never be published."""
     for week in SAMPLE_WEEKS:
-        shutil.copy(REPO / "content" / "issues" / f"{week}.md", project.issues)
-    shutil.copy(REPO / "content" / "pages" / "about.md", project.root / "content" / "pages")
+        shutil.copy(SAMPLES / f"{week}.md", project.issues)
+    shutil.copy(SAMPLES / "about.md", project.root / "content" / "pages")
     project.write_issue("2026-W48", DRAFT)
     return project
 

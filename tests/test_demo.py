@@ -10,6 +10,7 @@ import feedparser
 from conftest import REPO
 from lamplighter import draft
 from lamplighter.cli import main
+from lamplighter.issues import next_issue_number
 
 
 def demo_since() -> str:
@@ -25,11 +26,15 @@ def test_demo_gathers_every_sample_source_and_builds_the_archive(tmp_path, monke
     (tmp_path / "plugins").symlink_to(REPO / "plugins")
     monkeypatch.chdir(tmp_path)
 
+    published = [path for path in (tmp_path / "content" / "issues").glob("*.md")
+                 if "\nStatus: published" in path.read_text(encoding="utf-8")]  # none in a fork just begun
+    number = next_issue_number(tmp_path / "content" / "issues", "2026-W48")
+
     assert main(["gather", "-s", "democonf.py", "--week", "2026-W48", "--since", demo_since()]) == 0
 
     text = (tmp_path / "content" / "issues" / "2026-W48.md").read_text()
     parsed = draft.parse(text)
-    assert parsed.metadata["issue"] == "4"
+    assert parsed.metadata["issue"] == str(number)
     assert len(parsed.items) == 9
     assert {"## Papers", "## Releases", "## Articles"} <= set(text.splitlines())
     assert "(https://huggingface.co/blog/sd3)" in text  # a relative link in the sample, resolved
@@ -41,4 +46,4 @@ def test_demo_gathers_every_sample_source_and_builds_the_archive(tmp_path, monke
     Pelican(read_settings("pelicanconf.py")).run()
     assert (tmp_path / "output" / "drafts" / "2026-W48" / "index.html").exists()
     atom = feedparser.parse((tmp_path / "output" / "feeds" / "all.atom.xml").read_bytes())
-    assert len(atom.entries) == 3 and not atom.bozo
+    assert len(atom.entries) == min(len(published), 20) and not atom.bozo
