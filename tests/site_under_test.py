@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import REPO, Project
+from conftest import Project
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_WEEKS = ["2026-W45", "2026-W46", "2026-W47"]

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, NavigableString
 from pelican.readers import MarkdownReader
 
 from conftest import REPO
+from site_under_test import SAMPLES
 from lamplighter.draft import merge, new_draft
 from lamplighter.items import Item
 from lamplighter.reader import IssueReader
@@ -52,7 +53,7 @@ and its next line.
 
 
 def documents() -> dict[str, str]:
-    docs = {path.stem: path.read_text(encoding="utf-8") for path in sorted((REPO / "content" / "issues").glob("*.md"))}
+    docs = {path.stem: path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("20*.md"))}
     docs["draft with hostile items"] = merge(new_draft("2026-W48", 4), HOSTILE)
     docs["editor's own writing"] = new_draft("2026-W48", 4) + EDITOR
     docs["synthetic archive issue"] = archive.issue(7, archive.date(2026, 11, 22), archive.random.Random(3))

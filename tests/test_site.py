@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import REPO
 from feeds import rss2
 from lamplighter.cli import main
-from site_under_test import SAMPLE_WEEKS, add_samples
+from site_under_test import SAMPLE_WEEKS, SAMPLES, add_samples
 
 def publish_overrides() -> dict:
     """What publishconf.py changes relative to pelicanconf.py, read from the real files."""
@@ -106,7 +106,7 @@ def test_the_json_feed_follows_json_feed_1_1_and_matches_the_atom_feed(archive):
     atom = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes())
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert (feed["title"], feed["home_page_url"], feed["feed_url"]) == (
-        "Lamplighter", "http://127.0.0.1:8000/", "http://127.0.0.1:8000/feeds/all.json")
+        atom.feed.title, "http://127.0.0.1:8000/", "http://127.0.0.1:8000/feeds/all.json")  # SITENAME, whatever it is
     assert [item["id"] for item in feed["items"]] == [entry.id for entry in atom.entries]
     for item in feed["items"]:
         assert item["url"].startswith("http://127.0.0.1:8000/issues/2026-W4")
@@ -193,7 +193,7 @@ def test_the_sources_page_and_opml_list_the_channels_readers_can_follow(project)
 
 
 def test_each_issue_has_an_email_version_with_inline_styles_and_a_plain_text_one(archive):
-    archive.write_issue("2026-W47", (REPO / "content" / "issues" / "2026-W47.md").read_text(encoding="utf-8")
+    archive.write_issue("2026-W47", (SAMPLES / "2026-W47.md").read_text(encoding="utf-8")
                         + "\n<script>alert(1)</script>\n\n[relative](../about/)\n")
     output = archive.build()
     folder = output / "issues" / "2026-W47"
