@@ -39,14 +39,14 @@ def read_text(path: Path) -> str | None:
                          "save it as UTF-8 and run again") from None
 
 
-def temporary_beside(path: Path, text: str, *, durable: bool = False) -> Path:
-    """A new file beside `path` holding `text`, with the permissions `path` has or would get."""
+def temporary_beside(path: Path, text: str | bytes, *, durable: bool = False) -> Path:
+    """A new file beside `path` holding `text` (UTF-8) or bytes, with the permissions `path` has or would get."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(text.encode("utf-8") if isinstance(text, str) else text)
             file.flush()
             if durable:
                 os.fsync(file.fileno())
@@ -61,15 +61,23 @@ def temporary_beside(path: Path, text: str, *, durable: bool = False) -> Path:
     return temporary
 
 
-def replace(temporary: Path, path: Path, *, durable: bool = False) -> None:
-    """Put a file made by `temporary_beside` in place, in one step."""
+def replace(temporary: Path, path: Path, *, durable: bool = False, new: bool = False) -> None:
+    """Put a file made by `temporary_beside` in place, in one step.
+
+    With `new`, only if there is no file there yet (FileExistsError otherwise): a file someone
+    else created meanwhile is never replaced.
+    """
     pause_point(f"replace {path.name}")
-    os.replace(temporary, path)
+    if new:
+        os.link(temporary, path)
+        temporary.unlink()
+    else:
+        os.replace(temporary, path)
     if durable:
         _sync_folder(path.parent)
 
 
-def write_atomically(path: Path, text: str, *, durable: bool = False) -> None:
+def write_atomically(path: Path, text: str | bytes, *, durable: bool = False) -> None:
     """Replace the file in one step, so an interrupted run never leaves half a file.
 
     `durable` also waits for the disk, for the files an editor would miss (draft and record).

@@ -8,6 +8,7 @@ from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from . import draft, files, unselected
 from .curate import Budget, Candidate
@@ -184,31 +185,58 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
 
 
 def _replace(path: Path, read: str | None, result: DraftUpdate, record: Record, today: date) -> bool:
-    """Put the new draft in place, with its record, unless the editor saved since it was read."""
+    """Put the new draft in place, with its record, unless the editor saved since it was read.
+
+    The draft that was read stays open across the rename: a save that had opened it just
+    before (and so wrote into the file being replaced, not the new one) is seen afterwards,
+    put back in place, and merged again; it is never lost.
+    """
     record.pending.clear()  # what an earlier attempt, from an older text, would have offered
     for item in result.offered:
         record.offer(item, today)
-    if files.read_text(path) != read:
-        return False
-    staged = files.temporary_beside(path, result.text or "", durable=True)
+    expected = None if read is None else read.encode("utf-8")
     try:
-        if record.pending:
-            record.stage(staged)
-        if files.read_text(path) != read:
+        current = path.open("rb")
+    except FileNotFoundError:
+        current = None
+    with current or nullcontext():
+        if _content(current) != expected:
+            return False
+        staged = files.temporary_beside(path, result.text or "", durable=True)
+        try:
             if record.pending:
-                record.unstage()
+                record.stage(staged)
+            if _content(current) != expected:
+                if record.pending:
+                    record.unstage()
+                staged.unlink()
+                return False
+            files.replace(staged, path, durable=True, new=current is None)
+        except FileExistsError:  # the editor created the draft meanwhile
+            record.unstage()
             staged.unlink()
             return False
-        files.replace(staged, path, durable=True)
-    except BaseException:
-        if staged.exists():  # not in place: forget its items; if even that fails, settle() will
-            with suppress(OSError):
-                record.unstage()
-                staged.unlink()
-        raise
+        except BaseException:
+            if staged.exists():  # not in place: forget its items; if even that fails, settle() will
+                with suppress(OSError):
+                    record.unstage()
+                    staged.unlink()
+            raise
+        late = _content(current)
+    if late != expected:
+        record.unstage()
+        files.write_atomically(path, late or b"", durable=True)  # the editor's bytes, as they saved them
+        return False
     if record.pending:
         record.commit()
     return True
+
+
+def _content(handle: BinaryIO | None) -> bytes | None:
+    if handle is None:
+        return None
+    handle.seek(0)
+    return handle.read()
 
 
 @contextmanager
