@@ -100,7 +100,12 @@ def resume(process: subprocess.Popen) -> int:
 def kept_in_order(before: str, after: str) -> bool:
     """Whether every line of `before`, with its own ending, is in `after` in the same order
     (the Reading-time line aside: gathering keeps it up to date)."""
-    lines = iter(after.splitlines(keepends=True) if "\u2028" not in after else after.split("\n"))
-    wanted = [line for line in (before.splitlines(keepends=True) if "\u2028" not in before else before.split("\n"))
-              if not line.startswith("Reading-time:")]
+    lines = iter(_with_endings(after))
+    wanted = [line for line in _with_endings(before) if not line.startswith("Reading-time:")]
     return all(any(line == candidate for candidate in lines) for line in wanted)
+
+
+def _with_endings(text: str) -> list[str]:
+    """The lines as the draft reads them (only \\n and \\r\\n end one), each with its ending."""
+    lines = draft.Lines.of(text)
+    return [line + ending for line, ending in zip(lines.lines, lines.endings)]

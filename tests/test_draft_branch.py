@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Project
+from conftest import REPO, Project, Route
 from feeds import atom
 from newsroom import MONDAY, WEEK
 
@@ -114,7 +114,7 @@ def test_a_push_while_gathering_is_kept_and_the_gather_goes_on_top_of_it(github,
     gather_run(origin, tmp_path, "monday")
     editor = editor_commits(origin, tmp_path)
     entries.append({"title": "Second post", "link": "https://blog.example/second", "date": MONDAY, "summary": "Two."})
-    feed = atom(entries).encode()
+    feed = Route(atom(entries).encode(), 200, {"Content-Type": "application/atom+xml"})
     pushed = []
 
     def feed_and_a_racing_push(handler) -> None:  # noqa: ANN001 (the server's request handler)
@@ -123,11 +123,7 @@ def test_a_push_while_gathering_is_kept_and_the_gather_goes_on_top_of_it(github,
             git(editor, "commit", "--quiet", "-am", "Racing edit")
             git(editor, "push", "--quiet", "origin", BRANCH)
             pushed.append(True)
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/atom+xml")
-        handler.send_header("Content-Length", str(len(feed)))
-        handler.end_headers()
-        handler.wfile.write(feed)
+        handler._answer(feed)  # then the feed, as the server answers any route
 
     server.routes["/feed.atom"] = feed_and_a_racing_push
 
