@@ -69,10 +69,7 @@ class Record:
             if save:
                 leftover.unlink()
             self.pending.clear()  # that draft never replaced the old one: its items were never seen
-        self.offered.update(self.pending)
-        self.pending, self.staged = {}, ""
-        if save:
-            self.save()
+        self.commit(save=save)
         return True
 
     def stage(self, staged: Path) -> None:
@@ -80,11 +77,12 @@ class Record:
         self.staged = staged.name
         self.save()
 
-    def commit(self) -> None:
+    def commit(self, *, save: bool = True) -> None:
         """The draft that shows the pending items is in place: they are offered."""
         self.offered.update(self.pending)
         self.pending, self.staged = {}, ""
-        self.save()
+        if save:
+            self.save()
 
     def unstage(self) -> None:
         self.pending, self.staged = {}, ""
