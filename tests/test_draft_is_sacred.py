@@ -513,3 +513,22 @@ def test_an_item_deleted_from_carried_over_does_not_return_the_week_after(room):
                  "--until", "2026-12-06"]) == 0
 
     assert "blog.example/later" not in draft.parse((room.project.issues / "2026-W49.md").read_text()).keys
+
+
+def test_a_kill_while_settling_a_killed_gather_still_counts_nothing_unseen_as_dropped(room):
+    """Found by the state machine: the first gather killed before its draft was in place, the
+    next killed while it settled the first's record; nothing was shown, so nothing is dropped."""
+    room.post("one")
+    first = room.start_gather(pause_at=f"{WEEK}#3")  # the record names the new draft; it is not in place
+    assert paused(first)
+    first.kill()
+    first.wait()
+    second = room.start_gather(pause_at=f"{WEEK}#1")  # settling: about to save the record
+    assert paused(second)
+    second.kill()
+    second.wait()
+
+    assert room.gather() == 0
+
+    assert "blog.example/one" in room.keys()
+    assert set(room.record().offered) <= room.keys()

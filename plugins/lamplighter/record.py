@@ -65,11 +65,12 @@ class Record:
         leftover = self.path.with_name(self.staged) if self.staged else None
         if not self.pending and leftover is None:
             return False
-        if leftover is not None and leftover.exists():
-            if save:
-                leftover.unlink()
+        never_shown = leftover is not None and leftover.exists()
+        if never_shown:
             self.pending.clear()  # that draft never replaced the old one: its items were never seen
         self.commit(save=save)
+        if never_shown and save:  # only now that the record no longer names it (killed before: it stays named)
+            leftover.unlink()
         return True
 
     def stage(self, staged: Path) -> None:
