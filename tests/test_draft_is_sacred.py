@@ -84,10 +84,16 @@ def test_a_second_gather_waits_for_the_first_and_drops_nothing(room):
     first = room.start_gather(pause_at="write 2026-W48.gathered.json")
     assert paused(first)  # holding the lock, about to write
     second = room.start_gather()
-    threading.Timer(1.0, lambda: resume(first)).start()
+    said = []
+    for line in second.stderr:  # until the second says it waits (or, were the lock broken, ends)
+        said.append(line)
+        if "Another gather" in line:
+            break
+    resume(first)
 
     out, err = second.communicate(timeout=60)
 
+    err = "".join(said) + err
     assert second.returncode == 0 and first.wait(timeout=60) == 0
     assert "Another gather of 2026-W48 is writing its draft; waiting" in " ".join(err.split())
     assert set(room.record().offered) == room.keys()  # nothing counts as dropped

@@ -18,7 +18,7 @@ from .record import Record
 
 ISSUES_DIR = "issues"
 LOCK_FILE = ".lamplighter.lock"
-SAVE_ATTEMPTS = 50  # merges started again because the editor saved meanwhile, before giving up
+SAVE_ATTEMPTS = 100  # merges started again because the editor saved meanwhile, before giving up
 SAVE_PAUSE = 0.02  # seconds to let a save in progress finish
 
 
