@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import sys
 import shutil
 import signal
 import tempfile
@@ -301,9 +300,9 @@ DraftWeek.TestCase.settings = settings.get_profile(PROFILE)
 TestDraftWeek = DraftWeek.TestCase
 
 
-def test_the_machine_took_its_steps():
+def test_the_machine_took_its_steps(pytestconfig):
     """Runs after the machine (pytest keeps a file's order): a run that stopped early says so."""
     if not steps[0]:
         pytest.skip("the machine was not run (deselected)")
-    print(f"draft machine: {steps[0]} steps", file=sys.__stderr__)
+    pytestconfig.get_terminal_writer().line(f"\ndraft machine: {steps[0]} steps ({PROFILE})")
     assert steps[0] >= LEAST_STEPS[PROFILE]
