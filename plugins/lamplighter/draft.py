@@ -70,7 +70,7 @@ _NOT_SIMPLE_LINE = re.compile(r"\n(?: {0,3}(?:[<>|=]|[-*_](?: *[-*_]){1,} *(?=\n
 _COMMENT_BLOCK = re.compile(r"^<!--(?:.|\n)*?-->.*", re.MULTILINE)
 _SIMPLE_HEADING = re.compile(r"(#{1,6})(?:[ ]+(.*?))?[ ]*$")
 # An item's first line: the marker, then a plain link, or text free of markup before it.
-_SIMPLE_ITEM = re.compile(r"[-*+] [^\[`\\<&*_!]*\[([^\[\]\\`<>*_&!]*)\]\(([^()\s<>\\`&]+)\)")
+_SIMPLE_ITEM = re.compile(r"[-*+] [^\[`\\<&*_!]*" + _PLAIN_LINK.pattern)
 
 
 @dataclass(frozen=True)

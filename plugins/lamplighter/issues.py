@@ -97,7 +97,7 @@ def update(content_path: Path, week: str, candidates: Sequence[Candidate], *, to
     path = draft_path(content_path, week)
     with _locked(path, week, lock_wait, on_wait) if write else nullcontext():
         record = Record.beside(path)
-        settled = record.settle() if write else record.settle(save=False)
+        settled = record.settle(save=write)
         if write:
             for leftover in [*files.leftovers(path), *files.leftovers(record.path),
                              *files.leftovers(unselected.path_beside(path))]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .curate import Candidate
 from . import files
-from .draft import parse, render_item
+from .draft import DraftItem, parse, render_item
 
 HEADER = ("# Gathered for {week} but not selected (over the budget or a section's cap), best first.\n"
           "# To promote an item, move its line into the draft; this file is rewritten by every gather.\n")
@@ -45,7 +45,7 @@ def _previous(path: Path) -> dict[str, str]:
     return {item.key: lines[index] for index, item in _items_by_line(lines)}
 
 
-def _items_by_line(lines: list[str]) -> list[tuple[int, object]]:
+def _items_by_line(lines: list[str]) -> list[tuple[int, DraftItem]]:
     # Blank lines between them make each line a list item of its own, whatever comes after it.
     parsed = parse("\n\n".join(lines))
     return [(item.start // 2, item) for item in parsed.items]
