@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from datetime import datetime, timezone
 
 import pytest
 
+from conftest import run_source
 from feeds import atom, rss1, rss2
 from lamplighter.errors import SourceError
 from lamplighter.fetch import Fetcher
@@ -211,3 +213,26 @@ def test_requests_say_who_is_asking(feed_server):
     gather(url)
 
     assert feed_server.requests[0][1]["User-Agent"].startswith("Lamplighter/")
+
+
+def test_an_entry_without_a_link_is_skipped_never_given_the_feeds_address(feed_server, tmp_path):
+    feed_server.add("/status.rss", """<?xml version="1.0"?><rss version="2.0"><channel><title>Status</title>
+        <link>https://status.example/</link>
+        <item><title>Degraded service</title><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>
+        <item><title>Resolved</title><link>https://status.example/incidents/2</link>
+              <pubDate>Tue, 24 Nov 2026 12:00:00 GMT</pubDate></item>
+        </channel></rss>""")
+
+    items = run_source("feed", {"url": feed_server.url("/status.rss")}, cache_dir=tmp_path)
+
+    assert [item.url for item in items] == ["https://status.example/incidents/2"]
+
+
+def test_a_parser_error_keeps_its_line_and_column(feed_server, tmp_path):
+    feed_server.add("/broken.xml", '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>x &nbsp; y</title>'
+                                   '</channel></rss>' + " " * 400)
+
+    with pytest.raises(SourceError) as error:
+        run_source("feed", {"url": feed_server.url("/broken.xml")}, cache_dir=tmp_path)
+
+    assert re.search(r"<unknown>:\d+:\d+: undefined entity", str(error.value)), str(error.value)

@@ -88,7 +88,8 @@ def _what_came_instead(body: bytes, parsed: Any) -> str:
     text = plain_text(body[:300].decode("utf-8", "replace"))
     if text and len(body) < 300 and not body.lstrip().startswith(b"<"):
         return f"the server said {text[:120]!r}"
-    return plain_text(str(parsed.get("bozo_exception") or "no RSS or Atom in the response"))[:120]
+    # The parser's words are plain text: "<unknown>:8:15: undefined entity" keeps its place in the file.
+    return " ".join(str(parsed.get("bozo_exception") or "no RSS or Atom in the response").split())[:120]
 
 
 def _self_link(feed: Any) -> str:
@@ -96,9 +97,12 @@ def _self_link(feed: Any) -> str:
 
 
 def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None = None) -> Item | None:
-    """An entry as an item, or None when it has no web link."""
+    """An entry as an item, or None when it has no web link (never the feed's own address)."""
+    link = entry.get("link", "").strip()
+    if not link:
+        return None
     try:
-        url = urljoin(base, entry.get("link", "").strip())
+        url = urljoin(base, link)
     except ValueError:  # a link Python cannot even parse ("https://[") is no web link
         return None
     if not is_web_link(url):
