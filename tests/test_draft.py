@@ -228,7 +228,7 @@ def test_provenance_code_and_cautions_render_as_text_and_one_safe_link():
 
 
 # The site's outline of an issue: a fast reading where lines say what they are, the parser elsewhere.
-LINE_SHAPES = ["", "Some text.", "- [T](https://a.example/x) · S", "- [T](https://a.example/y) · S [later]",
+LINE_SHAPES = ["", "#", "# ", "Some text.", "- [T](https://a.example/x) · S", "- [T](https://a.example/y) · S [later]",
                "    — A description.", "    A note.", "  A continuation.", "## Papers", "## Code", "# Title",
                "#nohash", "## C#", "## Code ##", "<!-- a comment", "-->", "<!-- one line -->", "```", "~~~",
                "> quote", "| a | b |", "|---|---|", "---", "--", "***", "* * *", "1. item", "- ", "-",
@@ -243,6 +243,7 @@ LINE_SHAPES = ["", "Some text.", "- [T](https://a.example/x) · S", "- [T](https
 @given(st.lists(st.sampled_from(LINE_SHAPES), max_size=30))
 @example(["<!-- a comment", "- [T](https://a.example/x) · S", "-->", "- [T](https://a.example/y) · S [later]"])
 @example(["Setext", "--", "- [T](https://a.example/x) · S"])
+@example(["#", "- [T](https://a.example/x) · S"])  # a lone "#" crashed the site's outline
 def test_the_fast_outline_finds_what_the_parser_finds(shapes):
     text = "Status: draft\n\n" + "\n".join(shapes) + "\n"
     lines = draft.Lines.of(text).lines

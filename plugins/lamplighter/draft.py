@@ -314,7 +314,7 @@ def _simple_outline(lines: list[str], body: int) -> tuple[list[DraftItem], dict[
             heading = _SIMPLE_HEADING.match(line)
             if heading is None:
                 continue  # "#word" is a paragraph
-            section = heading[2].strip().lower()
+            section = (heading[2] or "").strip().lower()  # a lone "#" is an empty heading
             if len(heading[1]) == 2:
                 headings.setdefault(section, index)
         elif line[1:2] == " ":
