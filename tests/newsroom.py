@@ -66,6 +66,12 @@ class Newsroom:
     def keys(self) -> set[str]:
         return draft.parse(self.text()).keys
 
+    def delete(self, key: str) -> None:
+        """The editor deletes an item: its list item's lines go, every other line stays."""
+        parsed = draft.parse(self.text())
+        item = next(i for i in parsed.items if i.key == key)
+        self.save("".join(line + "\n" for line in parsed.lines[:item.start] + parsed.lines[item.end:]))
+
     def record(self) -> Record:
         return Record.beside(self.path)
 
