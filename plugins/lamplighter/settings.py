@@ -64,7 +64,7 @@ class Settings:
     mute: dict[str, tuple[str, ...]]
     budget_minutes: float
     section_caps: dict[str, int]
-    lock_wait: float = 300.0  # seconds a gather waits for another gather of the same week
+    lock_wait: float = 300.0  # seconds a gather waits while another gather writes into the same issues folder
     arxiv_base_url: str | None = None  # where titles of papers only a citation names are asked (default arXiv)
 
 
