@@ -29,7 +29,7 @@ def test_releases_are_named_with_their_repository_and_link_to_github(feed_server
 
     assert (new.title, new.kind, new.url) == ("huggingface/diffusers v0.36.0: FLUX.2 and more", "release",
                                               "https://github.com/huggingface/diffusers/releases/tag/v0.36.0")
-    assert new.summary == "New pipelines FLUX.2" and new.published == NOV_24
+    assert new.summary == "New pipelines. FLUX.2" and new.published == NOV_24
     assert (patch.title, patch.url) == ("diffusers 0.35.2 patch",
                                         "https://github.com/huggingface/diffusers/releases/tag/v0.35.2")
 

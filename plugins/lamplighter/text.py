@@ -13,10 +13,34 @@ import unicodedata
 from urllib.parse import quote
 
 import nh3
+from pylatexenc.latex2text import LatexNodes2Text
 
 _SPACE = re.compile(r"\s+")
-# Block boundaries become spaces, so "<h2>New</h2><p>This" reads "New This", not "NewThis".
-_BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|h[1-6]|li|ul|ol|tr|td|th|blockquote|pre|section|article))\b[^>]*>", re.I)
+# Where a block ends, the text goes on after a space: "<p>New</p><p>This" reads "New This".
+_BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|ul|ol|table|blockquote|pre|section|article))\b[^>]*>", re.I)
+# Headings and list items are sentences of their own: "<h2>New pipelines</h2>This release" reads
+# "New pipelines. This release", not "New pipelines This release".
+_SENTENCE_TAG = re.compile(r"</?(?:h[1-6]|li|dt|dd|tr|caption|summary)\b[^>]*>", re.I)
+_SENTENCE_BREAK = "\x1e"  # a control character: a source's own would only end a sentence
+_CONTROL = re.compile(r"[\x00-\x1d\x1f\x7f-\x9f]")
+_SENTENCE_END = ".!?:;…"
+# Characters that change the direction of the text around them: a title could reorder what follows it.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, _BIDI_CONTROLS + "\ufeff\u200b\u00ad"), None))
+# TeX math as arXiv titles and abstracts write it, by pandoc's rule for `$`: the opening `$` is
+# followed by a non-space, the closing one follows a non-space and no digit follows it, so
+# "$20 and $30" is money, not math. `\(…\)` is math too.
+# Bounded, so that a hostile text of a million "\\(" costs no more than reading it.
+_MATH = re.compile(r"\$(?=\S)(?P<dollar>(?:[^$\\]|\\.){1,300}?)(?<=\S)\$(?!\d)|\\\((?P<paren>.{1,300}?)\\\)", re.S)
+# Outside math, only LaTeX that cannot be anything else: text macros with braces ("\\emph{…}")
+# and accents ("Schr\\"odinger", "{\\'e}").
+_TEXT_MACRO = re.compile(r"\\(?:[a-zA-Z]{1,30}\{[^{}$]{0,300}\}|['\"^`~=.][a-zA-Z]|['\"^`~=.]\{[a-zA-Z]\})|\{\\['\"^`~=.][a-zA-Z]\}")
+_SCRIPT = re.compile(r"(?P<mark>[_^])(?:\{(?P<group>[^{}]*)\}|(?P<one>[A-Za-z0-9+\-=()]))")
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                         "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"))
+MAX_TEX = 200  # TeX pieces converted in one text: an abstract has a few dozen, a hostile one a million
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 # Characters that start a block (heading, quote, list, rule, definition, table) at a line's start.
 _LINE_START = re.compile(r"^([#>+\-*_=:|~]|\d+[.)])")
@@ -26,11 +50,52 @@ _INLINE = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "{": "\\{", "}": 
 
 
 def plain_text(markup: str) -> str:
-    """The readable text of an HTML fragment: tags, scripts and styles gone, entities decoded, one line."""
+    """The readable text of what a source sent, in one line; the one place source text is cleaned.
+
+    In this order: entities are decoded (so escaped markup is markup, never shown as
+    `<a href…>`); markup goes, scripts and styles with their content, headings and list
+    items ending as sentences; control characters and those that reorder text go; TeX
+    becomes Unicode ("PixArt-$\\alpha$" reads "PixArt-α"); white space is folded.
+    """
     if not markup:
         return ""
-    cleaned = nh3.clean(_BLOCK_TAG.sub(" ", markup), tags=set())
-    return _SPACE.sub(" ", html.unescape(cleaned)).strip()
+    text = _MATH.sub(lambda math: html.escape(math[0], quote=False), html.unescape(markup))  # "$k<n$" is no tag
+    text = _SENTENCE_TAG.sub(_SENTENCE_BREAK, _BLOCK_TAG.sub(" ", text))
+    text = html.unescape(nh3.clean(text, tags=set()))  # nh3 escapes the text it keeps: undo that, once
+    text = _sentences(_CONTROL.sub(" ", text).translate(_INVISIBLE))
+    return _SPACE.sub(" ", _without_tex(text)).strip()
+
+
+def _sentences(text: str) -> str:
+    parts = [part.strip() for part in text.split(_SENTENCE_BREAK)]
+    parts = [part for part in parts if part]
+    return " ".join(part if index == len(parts) - 1 or part[-1] in _SENTENCE_END else f"{part}."
+                    for index, part in enumerate(parts))
+
+
+def _without_tex(text: str) -> str:
+    """TeX math and LaTeX text macros as the Unicode a reader would write; other text as it is."""
+    if "$" not in text and "\\" not in text:
+        return text
+    text = _MATH.sub(lambda math: _tex_to_text(math["dollar"] or math["paren"]), text, count=MAX_TEX)
+    return _TEXT_MACRO.sub(lambda macro: _tex_to_text(macro[0]), text, count=MAX_TEX)
+
+
+def _tex_to_text(tex: str) -> str:
+    try:
+        text = _LATEX.latex_to_text(_SCRIPT.sub(_script, tex))
+    except Exception:  # pylatexenc is lenient, but a converter must never cost the title
+        return tex
+    return " ".join(text.split()) or tex
+
+
+def _script(match: re.Match[str]) -> str:
+    """"x_t" as "xₜ" and "n^2" as "n²" where Unicode has every character; "x_{t-1}" as "x_(t-1)" where not."""
+    body = match["group"] if match["group"] is not None else match["one"]
+    table = _SUBSCRIPTS if match["mark"] == "_" else _SUPERSCRIPTS
+    if body and all(char in table for char in body):
+        return "".join(table[char] for char in body)
+    return f"{match['mark']}({body})" if len(body) > 1 else f"{match['mark']}{body}"
 
 
 def shorten(text: str, limit: int) -> str:
