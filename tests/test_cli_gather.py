@@ -52,7 +52,7 @@ def test_json_lists_sources_and_candidates_and_the_draft(two_feeds, capsys):
         ("arxiv:2403.03206", "paper", "Papers", True),
     }
     assert all(set(c) == {"id", "url", "title", "source", "kind", "published", "provenance", "signals",
-                          "cautions", "code_url", "score", "reasons", "minutes", "muted_by", "repeat_of",
+                          "cautions", "code_url", "pages", "score", "reasons", "minutes", "muted_by", "repeat_of",
                           "dropped_in", "selected"}
                for c in result["candidates"])
 
@@ -69,7 +69,7 @@ def test_the_report_on_stderr_names_each_source_and_undated_entries(two_feeds, c
 
     err = capsys.readouterr().err
     assert "Lab blog" in err and "Papers" in err
-    assert "1 undated entry skipped" in err
+    assert "1 undated, dated when first seen" in err
 
 
 def test_dry_run_writes_nothing(two_feeds, capsys):

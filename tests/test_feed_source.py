@@ -102,16 +102,6 @@ def test_titles_are_plain_text_and_summaries_lose_their_scripts(feed_server):
     assert item.summary == "Read this"
 
 
-def test_entries_without_a_web_link_are_skipped(feed_server):
-    url = feed_server.add("/rss", rss2([
-        {"title": "Script", "link": "javascript:alert(1)", "date": NOV_24},
-        {"title": "Mail", "link": "mailto:someone@example.org", "date": NOV_24},
-        {"title": "Fine", "link": "https://lab.example/fine", "date": NOV_24},
-    ]))
-
-    assert [item.title for item in gather(url)] == ["Fine"]
-
-
 def test_a_declared_kind_overrides_the_guess(feed_server):
     url = feed_server.add("/rss", rss2([{"title": "T", "link": "https://lab.example/talk", "date": NOV_24}]))
 
@@ -213,19 +203,6 @@ def test_requests_say_who_is_asking(feed_server):
     gather(url)
 
     assert feed_server.requests[0][1]["User-Agent"].startswith("Lamplighter/")
-
-
-def test_an_entry_without_a_link_is_skipped_never_given_the_feeds_address(feed_server, tmp_path):
-    feed_server.add("/status.rss", """<?xml version="1.0"?><rss version="2.0"><channel><title>Status</title>
-        <link>https://status.example/</link>
-        <item><title>Degraded service</title><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>
-        <item><title>Resolved</title><link>https://status.example/incidents/2</link>
-              <pubDate>Tue, 24 Nov 2026 12:00:00 GMT</pubDate></item>
-        </channel></rss>""")
-
-    items = run_source("feed", {"url": feed_server.url("/status.rss")}, cache_dir=tmp_path)
-
-    assert [item.url for item in items] == ["https://status.example/incidents/2"]
 
 
 def test_a_parser_error_keeps_its_line_and_column(feed_server, tmp_path):

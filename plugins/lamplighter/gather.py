@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from itertools import zip_longest
 from pathlib import Path
@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 
 from .errors import SourceError
 from .fetch import Fetcher, Response
-from .items import Item, is_web_link
+from .items import Item, is_web_link, owned_by
 from .settings import Settings, SourceConfig
 from .sources import SOURCE_TYPES, arxiv
-from .store import ItemStore
+from .store import ItemStore, Stored
 from .weeks import Window
 
 DEFAULT_MAX_AGE_DAYS = 30
@@ -41,8 +41,20 @@ class SourceReport:
     status: str = "ok"  # ok | not_modified | stale | error
     items: int = 0  # items in the window
     error: str | None = None  # the one-line reason for any status but ok
-    note: str = ""
     seconds: float = 0.0
+    dated_when_first_seen: int = 0  # entries without a date, dated by when a gather first saw them
+    without_link: int = 0  # entries skipped because they have no web link to give a reader
+    out_of_window: int = 0  # dated entries from before (or after) the week
+
+    @property
+    def note(self) -> str:
+        """What the counts say, in words, for the table."""
+        said = [f"{count} {what}" for count, what in (
+            (self.dated_when_first_seen, "undated, dated when first seen"),
+            (self.without_link, "without a link, skipped"),
+            (self.out_of_window, "outside the week"),
+        ) if count]
+        return "; ".join(said)
 
 
 @dataclass
@@ -117,25 +129,33 @@ def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window
     report = SourceReport(source.name, source.type)
     started = time.monotonic()
     stored = store.load(source)
+    fresh = False
     try:
-        own = SourceFetcher(fetcher, can_skip=stored is not None, window=window, now=now, cache_dir=cache_dir)
-        offered = SOURCE_TYPES[source.type].gather(source, own)
-        store.save(source, offered)  # a cache: if it cannot be written, the items are still good
+        own = SourceFetcher(fetcher, can_skip=stored.items is not None, window=window, now=now, cache_dir=cache_dir)
+        offered, fresh = SOURCE_TYPES[source.type].gather(source, own), True
     except _Unchanged:
-        offered = stored or []
+        offered = stored.items or []
         report.status, report.error = "not_modified", "unchanged since the last gather (HTTP 304)"
     except SourceError as error:
         report.status, report.error, offered = "error", str(error), []
     except Exception as error:  # a bug or a format we did not foresee: report it, keep the others
         report.status, report.error, offered = "error", f"unexpected {type(error).__name__}: {error}", []
     report.seconds = round(time.monotonic() - started, 3)
-    _check_freshness(report, offered, source, now)
-    # Whatever a source module does, only web links with a date in the window go further.
-    in_window = [item for item in offered if is_web_link(item.url) and item.published and item.published in window]
-    report.items = len(in_window)
-    undated = sum(1 for item in offered if item.published is None)
-    if undated:
-        report.note = f"{undated} undated entr{'y' if undated == 1 else 'ies'} skipped"
+    # Whatever a source module does, only web links go further; an entry without a date is
+    # dated by when it was first seen, as feed readers do, so it comes once, in that week.
+    linked = [item for item in offered if is_web_link(item.url)]
+    report.without_link = len(offered) - len(linked)
+    # Only the site that owns a link (arXiv for a paper, GitHub for a repository) gives its title when merging.
+    site_page = SOURCE_TYPES[source.type].links(source.options)[1]
+    linked = [replace(item, from_owner=True) if owned_by(item.url, site_page) else item for item in linked]
+    first_seen = {item.key: stored.first_seen.get(item.key, now) for item in linked if item.published is None}
+    if fresh:  # a cache: if it cannot be written, the items are still good
+        store.save(source, Stored(offered, first_seen))
+    report.dated_when_first_seen = len(first_seen)
+    dated = [item if item.published else replace(item, published=first_seen[item.key]) for item in linked]
+    _check_freshness(report, dated, source, now)
+    in_window = [item for item in dated if item.published in window]
+    report.items, report.out_of_window = len(in_window), len(dated) - len(in_window)
     return report, in_window
 
 

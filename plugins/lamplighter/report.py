@@ -94,7 +94,7 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
     document = {
         "week": week,
         "draft": str(update.path) if update and update.written else None,
-        "sources": [{key: value for key, value in asdict(r).items() if key != "note"} for r in reports],
+        "sources": [{**asdict(r), "note": r.note} for r in reports],
         "candidates": [
             {
                 "id": c.item.key,
@@ -107,6 +107,7 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
                 "signals": c.item.signals,
                 "cautions": list(c.item.cautions),
                 "code_url": c.item.code_url or None,
+                "pages": [{"source": name, "url": url} for name, url in c.item.pages],
                 "score": c.score,
                 "reasons": c.reasons,
                 "minutes": c.minutes,

@@ -1,20 +1,29 @@
-"""What each source gave last time, so that a 304 Not Modified costs no re-parse.
+"""What each source gave last time, so that a 304 Not Modified costs no re-parse, and when
+it first offered each entry that has no date.
 
 One small JSON file per source under `LAMPLIGHTER_CACHE_DIR/items/`, named by a digest of
-the source's settings: change a source's keys and it starts afresh. Safe to delete.
+the source's settings: change a source's keys and it starts afresh. Safe to delete: the
+items are parsed again, and undated entries still offered count as first seen again
+(an earlier issue's items stay repeats, and the editor's drops stay dropped).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
 from .files import write_atomically
 from .items import Item
 from .settings import SourceConfig
+
+
+@dataclass
+class Stored:
+    items: list[Item] | None = None  # None: nothing stored, or stored by another version
+    first_seen: dict[str, datetime] = field(default_factory=dict)  # undated entries' keys: when first offered
 
 
 class ItemStore:
@@ -26,17 +35,24 @@ class ItemStore:
         identity = json.dumps([source.name, source.type, dict(source.options)], sort_keys=True, default=str)
         return self.folder / f"{hashlib.sha256(identity.encode()).hexdigest()[:24]}.json"
 
-    def load(self, source: SourceConfig) -> list[Item] | None:
+    def load(self, source: SourceConfig) -> Stored:
         try:
-            rows = json.loads(self._path(source).read_text(encoding="utf-8"))
-            return [_item(row) for row in rows]
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # missing or damaged: the source is simply parsed again
+            document = json.loads(self._path(source).read_text(encoding="utf-8"))
+            first_seen = {key: datetime.fromisoformat(moment) for key, moment in document["first_seen"].items()}
+            if any(moment.tzinfo is None for moment in first_seen.values()):
+                raise ValueError("a moment without its time zone")
+            return Stored([_item(row) for row in document["items"]], first_seen)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return Stored()  # missing or damaged: the source is simply parsed again
 
-    def save(self, source: SourceConfig, items: list[Item]) -> None:
-        rows = [{**asdict(item), "published": item.published.isoformat() if item.published else None} for item in items]
+    def save(self, source: SourceConfig, stored: Stored) -> None:
+        document = {
+            "items": [{**asdict(item), "published": item.published.isoformat() if item.published else None}
+                      for item in stored.items or ()],
+            "first_seen": {key: moment.isoformat() for key, moment in stored.first_seen.items()},
+        }
         try:
-            write_atomically(self._path(source), json.dumps(rows, ensure_ascii=False))
+            write_atomically(self._path(source), json.dumps(document, ensure_ascii=False))
         except OSError as error:
             note = f"The item cache in {self.folder} cannot be written ({error.strerror})."
             if note not in self.notes:

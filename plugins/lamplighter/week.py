@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from . import curate, issues, report
@@ -30,9 +30,12 @@ class WeekResult:
 
 def gather_week(config: Settings, week: str, window: Window, *, today: date, write: bool,
                 on_done: Callable[[SourceReport], None] | None = None,
-                on_wait: Callable[[str], None] | None = None) -> WeekResult:
-    """Gather every source, rank what they offer, and add the best to the week's draft (unless `write` is off)."""
-    gathering = gather(config, window, on_done=on_done)
+                on_wait: Callable[[str], None] | None = None, now: datetime | None = None) -> WeekResult:
+    """Gather every source, rank what they offer, and add the best to the week's draft (unless `write` is off).
+
+    `now` is the moment of the gather (undated entries are dated by it), the clock's by default.
+    """
+    gathering = gather(config, window, on_done=on_done, now=now)
     issues_dir = issues.draft_path(config.content_path, week).parent
     archive = Archive.load(issues_dir, besides=week)
     focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},

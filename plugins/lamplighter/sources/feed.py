@@ -1,8 +1,9 @@
 """`feed`: any RSS 0.9x, 1.0 or 2.0, or Atom feed — lab blogs, arXiv listings, Reddit, YouTube channels.
 
 Parsed with feedparser from the bytes we fetched (so our limits apply, not its own
-fetcher). Links resolve against the feed's final URL; entries without an http(s) link
-are skipped, and each item's kind is the source's `kind` or guessed from its link.
+fetcher). Links resolve against the feed's final URL; an entry without an http(s) link
+comes with none (gathering counts and skips it), and each item's kind is the source's
+`kind` or guessed from its link.
 The GitHub types read their Atom feeds through `read` and `entry_item` here.
 """
 
@@ -49,8 +50,7 @@ def links(options: dict[str, Any]) -> tuple[str | None, str]:
 
 def gather(source: SourceConfig, fetcher: Fetcher) -> list[Item]:
     parsed, base = fetch(fetcher, source.options["url"], source.options)
-    items = (entry_item(entry, base=base, source=source) for entry in parsed.entries)
-    return [item for item in items if item]
+    return [entry_item(entry, base=base, source=source) for entry in parsed.entries]
 
 
 def fetch(fetcher: Fetcher, public_url: str, options: dict[str, Any], *, allow_empty: bool = False) -> tuple[Any, str]:
@@ -96,27 +96,30 @@ def _self_link(feed: Any) -> str:
     return next((link.get("href", "") for link in feed.get("links", []) if link.get("rel") == "self"), "")
 
 
-def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None = None) -> Item | None:
-    """An entry as an item, or None when it has no web link (never the feed's own address)."""
-    link = entry.get("link", "").strip()
-    if not link:
-        return None
-    try:
-        url = urljoin(base, link)
-    except ValueError:  # a link Python cannot even parse ("https://[") is no web link
-        return None
-    if not is_web_link(url):
-        return None
+def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None = None) -> Item:
+    """An entry as an item; its url is empty when it has no web link (never the feed's own address)."""
+    url = _web_link(entry.get("link", ""), base)
     return Item(
         url=url,
         title=plain_text(entry.get("title", "")) or url,
         source=source.name,
-        kind=kind or source.options.get("kind") or guess_kind(url),
+        kind=kind or source.options.get("kind") or (guess_kind(url) if url else "article"),
         published=entry_date(entry),
         summary=_ARXIV_PREAMBLE.sub("", plain_text(entry.get("summary", ""))),
         authors=_authors(entry),
         tags=tuple(term for t in entry.get("tags", []) if (term := plain_text(t.get("term") or ""))),
     )
+
+
+def _web_link(link: str, base: str) -> str:
+    link = link.strip()
+    if not link:
+        return ""  # urljoin would make it the feed's own address
+    try:
+        url = urljoin(base, link)
+    except ValueError:  # a link Python cannot even parse ("https://[") is no web link
+        return ""
+    return url if is_web_link(url) else ""
 
 
 def _authors(entry: Any) -> tuple[str, ...]:

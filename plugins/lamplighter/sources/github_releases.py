@@ -43,7 +43,7 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     items = []
     for entry in parsed.entries:
         item = entry_item(entry, base=base, source=source, kind="release")
-        if item:
+        if item.url:
             title = item.title if name.lower() in item.title.lower() else f"{repo} {item.title}"
             items.append(replace(item, title=title))
     return items

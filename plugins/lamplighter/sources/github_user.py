@@ -51,7 +51,7 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
             continue
         kind, what = _EVENTS[name]
         item = entry_item(entry, base=base, source=source, kind=kind)
-        if item:
+        if item.url:
             # The entry's title repeats the user's name ("rromb created a repository rromb/x"): name the repository.
             repository = "/".join(urlsplit(item.url).path.strip("/").split("/")[:2])
             title = f"{repository} {item.url.rsplit('/', 1)[-1]}" if kind == "release" else repository
