@@ -13,7 +13,7 @@ from feeds import rss2
 from lamplighter.archive import Archive
 from lamplighter.cli import main
 from lamplighter.curate import Budget, Focus, rank
-from lamplighter.items import READING_MINUTES, Item
+from lamplighter.items import READING_MINUTES, Item, item_key
 from lamplighter.learn import Preferences
 from lamplighter.weeks import week_window
 
@@ -87,17 +87,34 @@ def test_mute_rules_drop_what_they_name_and_say_so(rule, value, muted):
     assert {c.muted_by for c in ranked if c.muted_by} == {f"{rule}: {value}"}
 
 
-def test_the_same_story_under_two_links_is_one_candidate():
+def test_the_same_story_under_two_links_of_one_site_is_one_candidate():
     items = [item("post", title="Stable Diffusion 3.5: what changed and why", source="Blog"),
-             Item(url="https://mirror.example/p/123", title="Stable Diffusion 3.5 — What changed, and why?",
-                  source="Aggregator", published=MONDAY),
+             Item(url="https://blog.example/amp/123", title="Stable Diffusion 3.5 — What changed, and why?",
+                  source="Blog, syndicated", published=MONDAY),
              item("other", title="Stable Diffusion 3.5 in ComfyUI")]
 
     ranked = rank(items, WINDOW)
 
     assert len(ranked) == 2
     [story] = [c for c in ranked if "what changed" in c.item.title.lower()]
-    assert story.item.source == "Blog · Aggregator"
+    assert story.item.source == "Blog · Blog, syndicated"
+
+
+def test_two_sites_with_one_title_stay_two_items_unless_one_is_the_storys_own_page():
+    """A near-identical title from another domain never makes two links one item: only an owner's page gathers others."""
+    blog = item("post", title="Stable Diffusion 3.5: what changed and why", source="Blog")
+    mirror = Item(url="https://mirror.example/p/123", title="Stable Diffusion 3.5 — What changed, and why?",
+                  source="Aggregator", published=MONDAY, summary="A much longer summary than the blog gave. " * 5,
+                  authors=("Someone", "Someone else"))
+    paper = Item(url="https://arxiv.org/abs/2411.00001", title="Stable Diffusion 3.5: What changed and why",
+                 source="arXiv cs.CV", kind="paper", published=MONDAY, from_owner=True)
+
+    assert {c.item.url for c in rank([blog, mirror], WINDOW)} == {blog.url, mirror.url}
+
+    [story] = rank([mirror, blog, paper], WINDOW)
+    assert (story.item.url, story.item.title) == (paper.url, paper.title)
+    assert story.item.pages == (("Aggregator", mirror.url), ("Blog", blog.url))
+    assert story.item.source == "arXiv cs.CV · Aggregator · Blog"
 
 
 def test_links_and_titles_from_earlier_issues_are_repeats():
@@ -310,3 +327,41 @@ def test_however_sources_dress_a_link_it_is_one_candidate(sightings):
         seen_by = {source for page, _, _, source in sightings if f"Page {page}" == candidate.item.title}
         assert set(candidate.item.source.split(" · ")) == seen_by
         assert "utm_" not in candidate.item.url and "fbclid" not in candidate.item.url
+
+
+PAPER_TITLES = ["Scaling Rectified Flow Transformers for High Resolution Image Synthesis",
+                "Stable Video Diffusion: Scaling Latent Video Diffusion Models to Large Datasets",
+                "Consistency Models for One Step Image Generation"]
+
+
+@st.composite
+def stories(draw) -> list[Item]:
+    """Papers from their owners and from anyone, and pages on any site that borrow, bend or copy their titles."""
+    items = []
+    for _ in range(draw(st.integers(1, 12))):
+        paper = draw(st.integers(0, len(PAPER_TITLES) - 1))
+        title = draw(st.sampled_from([PAPER_TITLES[paper], PAPER_TITLES[paper] + ".", PAPER_TITLES[paper].upper(),
+                                      PAPER_TITLES[paper].replace(" ", "  ", 1), f"Re: {PAPER_TITLES[paper]}"]))
+        if draw(st.booleans()):
+            url = draw(st.sampled_from([f"https://arxiv.org/abs/2403.0{paper}206", f"http://arxiv.org/pdf/2403.0{paper}206v2",
+                                        f"https://huggingface.co/papers/2403.0{paper}206"]))
+        else:
+            url = f"https://{draw(st.sampled_from(['evil.example', 'blog.example', 'mirror.example']))}/{draw(st.integers(0, 3))}"
+        items.append(Item(url=url, title=title, source=draw(st.sampled_from(["arXiv", "HF", "Blog", "Evil"])),
+                          published=MONDAY, from_owner=draw(st.booleans()), kind="paper",
+                          summary="x" * draw(st.integers(0, 400)), authors=("A",) * draw(st.integers(0, 9))))
+    return items
+
+
+@given(stories())
+def test_merging_never_replaces_an_owners_link_or_title(items):
+    from lamplighter.items import owner_link
+
+    candidates = {c.item.key: c.item for c in rank(items, WINDOW)}
+
+    owned = {item.key for item in items if owner_link(item.url)}
+    assert owned <= set(candidates)  # every paper keeps its own item and link
+    for key in owned:
+        titles_from_owner = {item.title for item in items if item.key == key and item.from_owner}
+        assert not titles_from_owner or candidates[key].title in titles_from_owner
+        assert not any(item_key(url) in owned for _, url in candidates[key].pages)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lamplighter.items import TRACKING_PARAMETER, guess_kind, item_key, tracking_parameters, without_tracking
+from lamplighter.items import (TRACKING_PARAMETER, guess_kind, item_key, owned_by, owner_link, tracking_parameters,
+                               without_tracking)
 
 
 @pytest.mark.parametrize("url", [
@@ -84,3 +85,24 @@ def test_one_page_has_one_key_however_it_is_dressed(host, path, params, tracking
     assert item_key(dressed) == item_key(plain)
     assert item_key(without_tracking(dressed)) == item_key(dressed)
     assert tracking_parameters(without_tracking(dressed)) == []
+
+
+@pytest.mark.parametrize(("url", "source_page", "owned"), [
+    ("http://arxiv.org/abs/2311.15127", "https://arxiv.org/search/advanced", True),  # the arxiv type
+    ("https://arxiv.org/abs/2311.15127", "https://export.arxiv.org/", True),  # a feed of arXiv's listing
+    ("https://arxiv.org/abs/2311.15127", "https://huggingface.co/papers", True),  # HF Papers
+    ("https://arxiv.org/abs/2311.15127", "https://huggingface.co/", False),  # the Hugging Face blog's feed
+    ("https://arxiv.org/abs/2311.15127", "https://evil.example/", False),
+    ("https://github.com/huggingface/diffusers", "https://github.com/huggingface/diffusers/releases", True),
+    ("https://github.com/huggingface/diffusers", "https://evil.example/", False),
+    ("https://huggingface.co/black-forest-labs/FLUX.1-dev", "https://huggingface.co/models", True),
+    ("https://evil.example/svd-download", "https://evil.example/", False),  # a blog's own post is no story's page
+])
+def test_the_site_that_owns_a_link_is_arxiv_github_or_the_hub(url, source_page, owned):
+    assert owned_by(url, source_page) is owned
+
+
+def test_a_storys_own_page_is_a_paper_a_github_or_a_hub_page():
+    assert owner_link("https://doi.org/10.1145/3528223.3530127")
+    assert owner_link("https://hf.co/papers/2311.15127") and owner_link("https://www.github.com/a/b")
+    assert not owner_link("https://blog.example/post") and not owner_link("https://mirror.example/arxiv.org/abs/1")

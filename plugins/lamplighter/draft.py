@@ -353,7 +353,7 @@ def render_item(item: Item) -> list[str]:
     Under the link, one paragraph: how the sources came to it (with a link to its code, when
     known), its authors and description, and for models what to know before using them.
     """
-    lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {markdown_text(item.source)}"]
+    lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {_sources(item)}"]
     seen = [markdown_text(line) for line in item.provenance]
     if item.code_url and is_web_link(item.code_url):
         seen.append(f"[code]({markdown_url(item.code_url)})")
@@ -371,6 +371,19 @@ def render_item(item: Item) -> list[str]:
     # The dash keeps "· arXiv" and the description apart once Markdown joins the lines.
     lines += [("    — " if index == 0 else "    ") + text for index, text in enumerate(described)]
     return lines
+
+
+def _sources(item: Item) -> str:
+    """The sources' names, each linked to its own page on the story when it has one."""
+    pages = [(name, url) for name, url in item.pages if is_web_link(url)]
+    named = []
+    for name in item.source.split(" · "):
+        page = next((page for page in pages if page[0] == name), None)
+        if page:
+            pages.remove(page)
+        named.append(f"[{markdown_text(name)}]({markdown_url(page[1])})" if page else markdown_text(name))
+    named += [f"[{markdown_text(name)}]({markdown_url(url)})" for name, url in pages]
+    return " · ".join(named)
 
 
 def new_draft(week: str, number: int) -> str:

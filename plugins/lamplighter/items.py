@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 # Sections of the draft, in the order they appear.
@@ -33,6 +34,10 @@ TRACKING_PARAMETER = re.compile(
 )
 # Signals that add up when one link comes from several sources; the others keep their highest value.
 ADDITIVE_SIGNALS = ("citations",)
+# The sites that own a story's link and title: a paper's is arXiv's (or Hugging Face Papers'),
+# a repository's GitHub's, a model's the Hub's. Another site may mention the story, never replace them.
+HF_PAPERS_PAGE = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/papers(?:[/?#]|$)", re.IGNORECASE)
+HOME_SITES = ("github.com", "huggingface.co")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +48,8 @@ class Item:
     #9101", "120 upvotes on HF Papers"); `signals` are the numbers behind such words, for
     ranking (stars, stars_in_period, likes, downloads, upvotes, citations); `cautions` are
     what a reader should know before using a model (its license, gated access, content tags).
+    `from_owner` says the source is the site that owns the link (`owned_by`); `pages` are
+    other sources' own pages on the same story, as (source name, link).
     """
 
     url: str
@@ -57,6 +64,8 @@ class Item:
     signals: dict[str, int] = field(default_factory=dict, hash=False)
     cautions: tuple[str, ...] = ()
     code_url: str = ""  # the code behind a paper, when a source knows it
+    from_owner: bool = False
+    pages: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -73,6 +82,7 @@ def arxiv_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 
 
+@lru_cache(maxsize=1 << 16)  # a ranking asks for each link's key many times
 def item_key(url: str) -> str:
     """The identity of a link: a paper's arXiv id or DOI, otherwise its URL without the parts that vary.
 
@@ -136,28 +146,58 @@ def without_tracking(url: str) -> str:
     return parts._replace(query=urlencode(kept)).geturl()
 
 
-def merge(items: list[Item]) -> Item:
-    """One item out of the same link seen through several sources, keeping every source's word on it.
+@lru_cache(maxsize=1 << 16)
+def site(url: str) -> str:
+    """The site a link is on, as its owner is named: "export.arxiv.org" is arXiv, "hf.co" the Hub."""
+    host = _host(urlsplit(url).hostname or "")
+    name = ".".join(host.split(".")[-2:])
+    return "huggingface.co" if name == "hf.co" else name
 
-    The fullest item (a paper from arXiv, with its abstract and authors, rather than a bare
-    citation in a commit) gives the title, link and text; the others add their source names,
-    provenance, tags, signals and cautions.
+
+def owner_link(url: str) -> bool:
+    """Whether a link is a story's own page: a paper on arXiv, Hugging Face Papers or doi.org, or a page on GitHub or the Hub."""
+    return item_key(url).startswith(("arxiv:", "doi:")) or site(url) in HOME_SITES
+
+
+def owned_by(url: str, source_page: str) -> bool:
+    """Whether a source on `source_page`'s site owns the link's title and link: arXiv's own listing does, a blog does not."""
+    if item_key(url).startswith("arxiv:"):
+        return site(source_page) == "arxiv.org" or bool(HF_PAPERS_PAGE.match(source_page))
+    return owner_link(url) and site(url) == site(source_page)
+
+
+def merge(items: list[Item]) -> Item:
+    """One item out of the same story seen through several sources, keeping every source's word on it.
+
+    A story's own page (a paper, a repository, a model) gives the link, title and text, and
+    of several, the one its owner offered (arXiv's listing of a paper, whatever a blog that
+    links to it calls it); then the fullest item (with an abstract and authors, rather than a bare citation in a commit).
+    The others add their source names, provenance, tags, signals and cautions, and, when
+    they link elsewhere, their own page as a labelled link (`pages`).
     """
     if len(items) == 1:
         return items[0]
-    primary = max(items, key=lambda item: (len(item.summary) + 100 * len(item.authors), -items.index(item)))
+    primary = max(items, key=lambda item: (owner_link(item.url), item.from_owner,
+                                           len(item.summary) + 100 * len(item.authors), -items.index(item)))
+    others = [item for item in items if item is not primary]
     signals: dict[str, int] = {}
     for item in items:
         for name, value in item.signals.items():
             signals[name] = signals.get(name, 0) + value if name in ADDITIVE_SIGNALS else max(signals.get(name, 0), value)
+    pages: dict[str, tuple[str, str]] = {}  # the first source to give a link names it
+    for item in others:
+        for name, url in [*primary.pages, (item.source.split(" · ")[0], item.url), *item.pages]:
+            pages.setdefault(item_key(url), (name, url))
+    pages.pop(primary.key, None)
     return replace(
         primary,
-        source=" · ".join(_unique(part for item in items for part in item.source.split(" · "))),
+        source=" · ".join(_unique(part for item in [primary, *others] for part in item.source.split(" · "))),
         tags=_unique(tag for item in items for tag in item.tags),
         provenance=_unique(line for item in items for line in item.provenance),
         signals=signals,
         cautions=_unique(line for item in items for line in item.cautions),
-        code_url=primary.code_url or next((item.code_url for item in items if item.code_url), ""),
+        code_url=primary.code_url or next((item.code_url for item in others if item.code_url), ""),
+        pages=tuple(pages.values()),
     )
 
 
