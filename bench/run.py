@@ -1,4 +1,4 @@
-"""Every benchmark (gathering, curation, building), as `make bench` runs it: one table of ratios against their targets, then how builds grow.
+"""Every benchmark (gathering, curation, ranking quality, building), as `make bench` runs it: one table of ratios against their targets, then how builds grow.
 
 Exits 1 when a target is missed. Needs no network: every server it measures runs on 127.0.0.1.
 """
@@ -9,6 +9,7 @@ import sys
 
 from rich.console import Console
 
+import backtest_bench
 import build_bench
 import curation_bench
 import gather_bench
@@ -21,10 +22,13 @@ def main() -> int:
         results = gather_bench.run()
     with console.status(f"Gathering and ranking one feed of {curation_bench.ENTRIES:,} entries…"):
         results += curation_bench.run()
+    with console.status("Replaying the shared editor's weeks, and learning a year…"):
+        results += backtest_bench.run()
     with console.status("Building 300 issues with stock Pelican and Lamplighter, then 50 to 600…"):
         built, tables = build_bench.run(300, growth=True)
     results += built
-    console.print(table(results, "Benchmarks: gather 100 feeds, rank a 30,000-entry feed, build 300 issues; references run alongside"))
+    console.print(table(results, "Benchmarks: gather 100 feeds, rank a 30,000-entry feed, replay an editor's weeks, build 300 issues; "
+                                   "references run alongside"))
     for extra in tables:
         console.print(extra)
     return 0 if all(result.met for result in results) else 1

@@ -6,6 +6,8 @@
   cannot be read or written (the message names it and what to do; nothing is lost), 3 for
   a crash (a bug: the traceback is printed, the draft and its record are whole).
 - `lamplighter explain URL` shows why a link of the last gather ranks where it does.
+- `lamplighter backtest [HISTORY]` replays an editor's past weeks and says how well the
+  ranking would have found their picks, beside baselines measured in the same run.
 - `lamplighter check [ISSUE…]` lists what to fix before publishing, with line numbers.
   Exit status: 0 when there is no error (warnings allowed), 1 when there is one, 2 when a
   file cannot be read.
@@ -22,7 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import check, issues, report, settings
+from . import backtest, check, curate, history, issues, report, settings
 from .errors import DraftError, SettingsError, StateError
 from .files import write_atomically
 from .items import item_key
@@ -91,7 +93,46 @@ def _parser() -> argparse.ArgumentParser:
                                          description="Show the score of a link in the week's last gather, part by part.")
     explain_parser.add_argument("url", help="the link, as in the draft or as any source gave it")
     explain_parser.set_defaults(command=cmd_explain)
+    backtest_parser = commands.add_parser(
+        "backtest", help="measure the ranking against an editor's past picks",
+        description="Replay past weeks in order: learn from the earlier ones, rank each week's candidates as gather "
+                    "does, and score the ranking against the editor's picks, beside baselines.")
+    backtest_parser.add_argument("history", nargs="?", type=Path, metavar="HISTORY",
+                                 help="a JSON Lines history (.jsonl, .jsonl.xz, .jsonl.gz); "
+                                      "default: the project's published issues and their records")
+    backtest_parser.add_argument("-s", "--settings", help="settings whose focus, mutes and source weights apply "
+                                                          "(default: none with HISTORY, else pelicanconf.py)")
+    backtest_parser.add_argument("--from", dest="start", type=_week, metavar="WEEK",
+                                 help="first week to score (default: the second week)")
+    backtest_parser.add_argument("--json", action="store_true", help="print the figures as one JSON object on stdout")
+    backtest_parser.set_defaults(command=cmd_backtest)
     return parser
+
+
+def cmd_backtest(args: argparse.Namespace, console: Console) -> int:
+    config = settings.load(args.settings or "pelicanconf.py") if args.settings or not args.history else None
+    if args.history:
+        weeks = history.read(args.history)
+    else:
+        weeks = history.from_archive(config.content_path / "issues")
+        if len(weeks) < 2:
+            console.print(f"Nothing to replay: a backtest needs two published issues with their records "
+                          f"({len(weeks)} in {config.content_path / 'issues'}).")
+            return 1
+    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources}) \
+        if config else curate.Focus()
+    start = next((index for index, week in enumerate(weeks) if week.week >= args.start), len(weeks)) \
+        if args.start else 1
+    with Progress(TextColumn("Replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("", total=max(0, len(weeks) - start))
+        result = backtest.replay(weeks, focus, start=start,
+                                 on_week=lambda week: progress.update(task, advance=1, description=week))
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        Console().print(report.backtest_table(result))
+    return 0
 
 
 def _week(text: str) -> str:

@@ -81,9 +81,10 @@ def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
     stories = _same_titles_merged(items, titles, offset=len(earlier))
     span = (window.until - window.since).total_seconds()
     weeks = list(archive.titles.values())
-    candidates = [_candidate(item, window, span, focus, archive,
+    learned = focus.learned.reasons([_clean(item) for item, _ in stories])  # standardised over this week's stories
+    candidates = [_candidate(item, window, span, focus, archive, learned=taught,
                              repeat_by_title=next((weeks[j] for j in titles.similar(place, range(len(earlier)))), None))
-                  for item, place in stories]
+                  for (item, place), taught in zip(stories, learned)]
     return sorted(candidates, key=lambda c: (-c.score, c.item.title.lower()))
 
 
@@ -159,7 +160,7 @@ class _Titles:
 
 
 def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: Archive, *,
-               repeat_by_title: str | None) -> Candidate:
+               learned: Mapping[str, float], repeat_by_title: str | None) -> Candidate:
     item = _clean(item)
     reasons = {"recency": round(_recency(item, window, span), 3)}
     text = _searchable(item)
@@ -170,7 +171,7 @@ def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: A
                       for name, full in POPULAR_AT.items()), default=0.0)
     if popularity:
         reasons["popularity"] = round(popularity, 3)
-    reasons.update(focus.learned.reasons(item))
+    reasons.update(learned)
     weight = max((focus.weights.get(name, 1.0) for name in item.source.split(" · ")), default=1.0)
     score = sum(reasons.values()) * weight
     if weight != 1.0:

@@ -1,85 +1,135 @@
-"""Learning from the editor: what they keep, annotate and drop moves next week's scores.
+"""Learning from the editor: what they kept and left out moves next week's scores.
 
-The examples are the published issues and the records beside them: an item that was
-offered (`YYYY-Www.gathered.json`) and is in the published issue was kept (+1), kept with
-a note of the editor's was annotated (+2), and offered but gone was dropped (−1).
+The examples are the earlier weeks: in the project, each published issue and the record
+beside it (an item offered in `YYYY-Www.gathered.json` and in the published issue was
+kept, kept with a note of the editor's counts twice, offered and gone was dropped); in a
+backtest, a history's weeks (`history.py`), where everything offered and not picked counts
+as not kept.
 
-The model is a table of word weights, small enough to read: for each word of the titles,
-the log-odds of it being kept rather than dropped, with add-one smoothing, counted only
-once a word has been seen `MIN_EXAMPLES` times. An item's learned score is the sum of
-its words' weights, capped at ±`MOST`; its biggest words are shown as its reasons. The
-same is done for source names, so a source whose items are always dropped sinks.
+Three scikit-learn models, each chosen by `lamplighter backtest` against an editor's real
+picks (see `bench/README.md`), and each explainable:
+
+- **words**: tf-idf over title and summary, and a logistic regression (classes balanced:
+  an editor keeps a few items in hundreds), plus the Rocchio direction (the mean kept item
+  minus the mean other one) in the same space, which holds up better with few weeks;
+- **sources and authors**: a logistic regression over which sources offered an item, how
+  many did, how many authors it has (papers by large teams are picked more often), how
+  long its title is, and its signals (upvotes, stars).
+
+An item's learned part is `WEIGHT` times the sum of the three scores, each standardised
+over the candidates being ranked, within ±`MOST`. Its reasons name the words that counted
+most ("learned: agents, reasoning") and the sources and authors part.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 from . import draft, files
 from .items import Item
 from .record import Record
 
-MIN_EXAMPLES = 3  # a word seen fewer times says nothing yet
-RATE = 0.25  # how far one unit of log-odds moves a score (recency spans 0–1)
-MOST = 1.0  # the learned part of a score stays within ±MOST
-SHOWN = 3  # words shown as reasons
-STOPWORDS = frozenset("a an and are as at be by for from has how in into is it its new of on or our the this to "
-                      "via we what when with without you your using towards through".split())
+MIN_KEPT, MIN_LEFT = 3, 3  # fewer examples of either say nothing yet
+WEIGHT = 0.2  # how far one standard deviation of each model moves a score (recency spans 0–1)
+MOST = 1.5  # the learned part of a score stays within ±MOST
+SHOWN = 2  # words named in a reason
+
+
+@dataclass(frozen=True)
+class Example:
+    item: Item
+    kept: float  # 0 left out or dropped, 1 kept, 2 kept with the editor's note
 
 
 @dataclass
 class Preferences:
-    words: dict[str, float] = field(default_factory=dict)
-    sources: dict[str, float] = field(default_factory=dict)
+    """What the earlier weeks taught; empty (and silent) until they hold enough of both kinds."""
+
+    words: TfidfVectorizer | None = None
+    words_model: LogisticRegression | None = None
+    direction: np.ndarray | None = None  # Rocchio: the mean kept item minus the mean other one
+    traits: DictVectorizer | None = None
+    traits_model: LogisticRegression | None = None
+
+    def __eq__(self, other: object) -> bool:  # two empty ones are equal; a fitted one is itself
+        return isinstance(other, Preferences) and (self.words is other.words is None or self is other)
+
+    @property
+    def empty(self) -> bool:
+        return self.words is None
 
     @classmethod
     def learn(cls, issues_dir: Path, *, before: str) -> Preferences:
-        """The weights learnt from every published issue before the week `before`."""
-        return cls.from_examples(_examples(issues_dir, before))
+        """What every published issue before the week `before` teaches."""
+        return cls.from_examples(list(_examples(issues_dir, before)))
 
     @classmethod
-    def from_examples(cls, examples: Iterable[tuple[str, str, float]]) -> Preferences:
-        """(title, source, label) triples: label +1 kept, +2 annotated, −1 dropped."""
-        counts = {"words": defaultdict(lambda: [0.0, 0.0, 0]), "sources": defaultdict(lambda: [0.0, 0.0, 0])}
-        for title, source, label in examples:
-            for table, names in (("words", words(title)), ("sources", set(source.split(" · ")))):
-                for name in names:
-                    row = counts[table][name]
-                    row[0 if label > 0 else 1] += abs(label)
-                    row[2] += 1
-        weights = {table: {name: round(RATE * math.log((kept + 1) / (dropped + 1)), 3)
-                           for name, (kept, dropped, seen) in rows.items() if seen >= MIN_EXAMPLES}
-                   for table, rows in counts.items()}
-        return cls({k: v for k, v in weights["words"].items() if v}, {k: v for k, v in weights["sources"].items() if v})
+    def from_examples(cls, examples: Sequence[Example]) -> Preferences:
+        kept = sum(1 for example in examples if example.kept > 0)
+        if kept < MIN_KEPT or len(examples) - kept < MIN_LEFT:
+            return cls()
+        labels = [1 if example.kept > 0 else 0 for example in examples]
+        weights = [max(1.0, example.kept) for example in examples]
+        items = [example.item for example in examples]
+        words = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2 if len(items) >= 200 else 1)
+        matrix = words.fit_transform([_text(item) for item in items])
+        words_model = LogisticRegression(max_iter=2000, class_weight="balanced")
+        words_model.fit(matrix, labels, sample_weight=weights)
+        chosen = np.asarray(labels) == 1
+        direction = np.asarray(matrix[chosen].mean(axis=0) - matrix[~chosen].mean(axis=0)).ravel()
+        traits = DictVectorizer()
+        traits_model = LogisticRegression(max_iter=2000, class_weight="balanced")
+        traits_model.fit(traits.fit_transform([_traits(item) for item in items]), labels, sample_weight=weights)
+        return cls(words, words_model, direction, traits, traits_model)
 
-    def reasons(self, item: Item) -> dict[str, float]:
-        """The learned part of an item's score, by its biggest words and its sources."""
-        parts = {f"learned: {word}": self.words[word] for word in words(item.title) if word in self.words}
-        parts.update({f"learned source: {name}": self.sources[name]
-                      for name in item.source.split(" · ") if name in self.sources})
-        total = sum(parts.values())
-        if not parts:
-            return {}
-        shown = dict(sorted(parts.items(), key=lambda pair: -abs(pair[1]))[:SHOWN])
-        rest = total - sum(shown.values())
-        if abs(total) > MOST:  # scaled down as a whole, so the parts still add up
-            scale = MOST / abs(total)
-            shown, rest = {k: round(v * scale, 3) for k, v in shown.items()}, rest * scale
-        if round(rest, 3):
-            shown["learned: other words"] = round(rest, 3)
-        return shown
+    def reasons(self, items: Sequence[Item]) -> list[dict[str, float]]:
+        """Each item's learned part, in named pieces that add up to it; empty dicts when nothing is learned."""
+        if self.empty or not items:
+            return [{} for _ in items]
+        matrix = self.words.transform([_text(item) for item in items])
+        by_words = _standard(self.words_model.decision_function(matrix)) + _standard(matrix @ self.direction)
+        by_traits = _standard(self.traits_model.decision_function(self.traits.transform([_traits(i) for i in items])))
+        names = self.words.get_feature_names_out()
+        liked = matrix.multiply(self.words_model.coef_[0] + self.direction).tocsr()
+        said = []
+        for row, (words_part, traits_part) in enumerate(zip(WEIGHT * by_words, WEIGHT * by_traits)):
+            total = words_part + traits_part
+            scale = min(1.0, MOST / abs(total)) if total else 1.0
+            line = liked.getrow(row)
+            top = [names[index] for index in line.indices[np.argsort(-np.sign(words_part) * line.data)][:SHOWN]]
+            words_name = f"learned: {', '.join(top)}" if top else "learned: words"
+            said.append({name: round(value * scale, 3) for name, value in
+                         ((words_name, words_part), ("learned: sources and authors", traits_part)) if round(value, 3)})
+        return said
 
 
-def words(title: str) -> set[str]:
-    return {word for word in re.findall(r"[a-z0-9][a-z0-9\-]+", title.casefold()) if word not in STOPWORDS}
+def _text(item: Item) -> str:
+    return f"{item.title}\n{item.summary}"
 
 
-def _examples(issues_dir: Path, before: str) -> Iterable[tuple[str, str, float]]:
+def _traits(item: Item) -> dict[str, Any]:
+    sources = [name for name in item.source.split(" · ") if name]
+    return {**{f"source={name}": 1 for name in sources}, "sources": len(sources) - 1,
+            "authors": math.log1p(len(item.authors)), "title length": len(item.title) / 100,
+            **{f"signal={name}": math.log1p(value) for name, value in item.signals.items()}}
+
+
+def _standard(values: Any) -> np.ndarray:
+    values = np.asarray(values, dtype=float).ravel()
+    spread = values.std()
+    return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
+
+
+def _examples(issues_dir: Path, before: str) -> Iterable[Example]:
     for path in sorted(issues_dir.glob("*.md")):
         record = path.with_name(f"{path.stem}.gathered.json")
         if path.stem >= before or not record.exists():
@@ -87,14 +137,11 @@ def _examples(issues_dir: Path, before: str) -> Iterable[tuple[str, str, float]]
         issue = draft.parse(files.read_text(path) or "")
         if issue.is_draft:
             continue
-        offered = Record.load(record).offered
         present = {item.key: item for item in issue.items}
-        for key, info in offered.items():
-            title, source = str(info.get("title", "")), str(info.get("source", ""))
-            if key not in present:
-                yield title, source, -1.0
-            else:
-                yield title, source, 2.0 if _annotated(issue, present[key]) else 1.0
+        for key, info in Record.load(record).offered.items():
+            item = Item(url=str(info.get("url") or key), title=str(info.get("title", "")),
+                        source=str(info.get("source", "")), kind=str(info.get("kind") or "article"))
+            yield Example(item, 0.0 if key not in present else 2.0 if _annotated(issue, present[key]) else 1.0)
 
 
 def _annotated(issue: draft.Draft, item: draft.DraftItem) -> bool:

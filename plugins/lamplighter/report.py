@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from . import backtest
 from .curate import Candidate
 from .gather import SourceReport
 from .issues import DraftUpdate
@@ -146,6 +147,23 @@ def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate 
         mark = {"ok": "✅", "not_modified": "💤", "stale": "⚠️", "error": "❌"}.get(r.status, "")
         lines.append(f"| {_cell(r.name)} | {mark} {r.status} | {r.items} | {inert(r.error or r.note, in_table=True)} |")
     return "\n".join(lines) + "\n"
+
+
+def backtest_table(result: dict) -> Table:
+    """Each replayed week's figures, their means, and the baselines' means measured in the same run."""
+    grid = Table(title="Backtest: the editor's picks in the ranking", title_justify="left")
+    grid.add_column("week")
+    for column in ("candidates", "picks", "recall@10", "recall@30", "recall@100", "precision@k"):
+        grid.add_column(column, justify="right")
+    for week in result["weeks"]:
+        grid.add_row(week["week"], str(week["candidates"]), str(len(week["kept"])),
+                     *(f"{week[name]:.3f}" for name in backtest.METRICS))
+    rows = [("mean", result["mean"]), *((f"baseline: {name.replace('_', ' + ')}", figures)
+                                        for name, figures in result["baselines"].items())]
+    for index, (name, figures) in enumerate(rows):
+        grid.add_row(f"[bold]{name}[/]" if index == 0 else name, "", "",
+                     *(f"{figures[metric]:.3f}" for metric in backtest.METRICS), end_section=index == 0)
+    return grid
 
 
 def _cell(text: str) -> str:

@@ -8,6 +8,7 @@ could open a tag, a link, an attribute list or a block escaped.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from urllib.parse import quote
@@ -40,6 +41,7 @@ _SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅�
 _SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
                          "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"))
 MAX_TEX = 200  # TeX pieces converted in one text: an abstract has a few dozen, a hostile one a million
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)  # it warns of a macro it cannot expand; we keep the text
 _LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 # Characters that start a block (heading, quote, list, rule, definition, table) at a line's start.
