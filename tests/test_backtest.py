@@ -131,3 +131,47 @@ def test_an_archive_too_short_to_replay_says_so(project, capsys):
 
     assert main(["backtest", "-s", str(project.settings)]) == 1
     assert "needs two published issues" in capsys.readouterr().err
+
+
+def test_the_draft_pull_request_says_how_last_weeks_issue_compared_with_what_was_offered(project, feed_server):
+    """Published: two items as gathered, one promoted from the unselected list, one found by hand."""
+    body = "".join(f"- [{slug}](https://blog.example/{slug}) · Blog\n\n" for slug in ("a", "b", "promoted", "mine"))
+    project.write_issue("2026-W47", "Title: t\nDate: 2026-11-20\nStatus: published\nIssue: 1\nWeek: 2026-W47\n"
+                                    f"Summary: s\n\n## Articles\n\n{body}")
+    offered = {f"blog.example/{slug}": {"url": f"https://blog.example/{slug}", "title": slug, "source": source}
+               for slug, source in (("a", "Blog"), ("b", "Blog"), ("c", "Blog"), ("promoted", "promoted by the editor"))}
+    (project.issues / "2026-W47.gathered.json").write_text(json.dumps({"offered": offered}))
+    ranking = project.root / "cache" / "rankings" / "2026-W47.json"
+    ranking.parent.mkdir(parents=True)
+    ranked = ["c", "a", *(f"x{n}" for n in range(40)), "b", "promoted"]
+    ranking.write_text(json.dumps({"candidates": [{"url": f"https://blog.example/{slug}"} for slug in ranked]}))
+    feed_server.add("/feed", "<rss version='2.0'><channel><title>t</title><item><title>New</title>"
+                             "<link>https://blog.example/new</link><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate>"
+                             "</item></channel></rss>")
+    project.configure([{"name": "Blog", "type": "feed", "url": feed_server.url("/feed")}])
+    pr_body = project.root / "report.md"
+
+    assert main(["gather", "-s", str(project.settings), "--week", "2026-W48", "--markdown-report", str(pr_body)]) == 0
+
+    said = " ".join(pr_body.read_text().split())
+    assert ("Last week (2026-W47), 4 item(s) were published: 2 from the draft as gathered, 1 promoted from the "
+            "unselected list, 1 added by hand. Recall@30 of that week's ranking: 0.25.") in said
+
+
+def test_a_line_moved_in_from_the_unselected_list_is_recorded_as_promoted(project, feed_server):
+    feed_server.add("/feed", "<rss version='2.0'><channel><title>t</title>" + "".join(
+        f"<item><title>Post {n}</title><link>https://blog.example/{n}</link>"
+        f"<pubDate>Tue, 24 Nov 2026 1{n}:00:00 GMT</pubDate></item>" for n in range(3)) + "</channel></rss>")
+    project.configure([{"name": "Blog", "type": "feed", "url": feed_server.url("/feed")}],
+                      extra="LAMPLIGHTER_BUDGET_MINUTES = 10\n")
+    run = ["gather", "-s", str(project.settings), "--week", "2026-W48"]
+    assert main(run) == 0
+    draft, waiting = project.issues / "2026-W48.md", project.issues / "2026-W48.unselected.txt"
+    line = next(line for line in waiting.read_text().splitlines() if line.startswith("- "))
+    draft.write_text(draft.read_text() + "\n" + line + "\n- [Mine](https://mine.example/found) · me\n")
+
+    assert main(run) == 0
+
+    offered = json.loads((project.issues / "2026-W48.gathered.json").read_text())["offered"]
+    assert offered["blog.example/0"]["source"] == "promoted by the editor"
+    assert offered["mine.example/found"]["source"] == "added by the editor"

@@ -367,3 +367,23 @@ def test_merging_never_replaces_an_owners_link_or_title(items):
         titles_from_owner = {item.title for item in items if item.key == key and item.from_owner}
         assert not titles_from_owner or candidates[key].title in titles_from_owner
         assert not any(item_key(url) in owned for _, url in candidates[key].pages)
+
+
+def test_the_learned_models_are_kept_in_the_cache_and_fitted_again_when_missing_damaged_or_stale(project):
+    for n in (1, 2):
+        published_with_record(project, f"2026-W4{n}", kept=[(f"c{n}{k}", f"ControlNet trick {n}{k}") for k in range(3)],
+                              dropped=[f"leaderboard-update-{n}{k}" for k in range(4)])
+    cache = project.root / "cache"
+    items = [item("board", title="Another leaderboard update"), item("cn", title="A ControlNet for comics")]
+
+    def learned_order():
+        return order(rank(items, WINDOW, Focus(learned=Preferences.learn(project.issues, before=WEEK, cache_dir=cache))))
+
+    assert learned_order() == ["cn", "board"]
+    kept = (cache / "learned.pickle").read_bytes()
+    assert learned_order() == ["cn", "board"] and (cache / "learned.pickle").read_bytes() == kept
+    (cache / "learned.pickle").write_bytes(b"\x80\x04not a pickle")
+    assert learned_order() == ["cn", "board"] and (cache / "learned.pickle").read_bytes() != b"\x80\x04not a pickle"
+    published_with_record(project, "2026-W43", kept=[("c3", "Leaderboard update three")], dropped=[])
+    learned_order()
+    assert (cache / "learned.pickle").read_bytes() != kept  # a new week in the archive: fitted again

@@ -173,7 +173,8 @@ def cmd_gather(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         print(result.document)
     if args.markdown_report:
-        write_atomically(args.markdown_report, report.as_markdown(week, gathering.reports, update, gathering.notes))
+        write_atomically(args.markdown_report, report.as_markdown(week, gathering.reports, update, gathering.notes,
+                                                                        result.last_week))
     if update is None:
         console.print(f"Nothing was gathered for {week} ({window.since:%Y-%m-%d} to "
                       f"{window.until - timedelta(days=1):%Y-%m-%d}); nothing was written.")

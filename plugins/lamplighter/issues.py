@@ -14,7 +14,7 @@ from . import draft, files, unselected
 from .curate import Budget, Candidate
 from .items import Item, reading_minutes
 from .errors import DraftError, StateError
-from .record import Record
+from .record import ADDED, PROMOTED, Record
 
 ISSUES_DIR = "issues"
 LOCK_FILE = ".lamplighter.lock"
@@ -174,7 +174,9 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
     result.selected = present - result.dropped | {item.key for item in result.added}
     result.minutes = reading_minutes([*kinds, *(item.kind for item in result.added)])
     # What the editor added or promoted by hand is remembered too: deleted later, it is dropped.
-    result.offered = [*(Item(url=i.url, title=i.title, source="added by the editor", kind=i.kind or "article")
+    waiting = unselected.keys(unselected.path_beside(path))
+    result.offered = [*(Item(url=i.url, title=i.title, source=PROMOTED if i.key in waiting else ADDED,
+                             kind=i.kind or "article")
                         for i in current.items if i.key not in record.offered), *result.carried, *result.added]
     if read is None and not result.added and not result.carried:
         return result  # a quiet week with nothing to carry over: no draft yet

@@ -23,7 +23,9 @@ most ("learned: agents, reasoning") and the sources and authors part.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ from . import draft, files
 from .items import Item
 from .record import Record
 
+VERSION = 2  # of the learner: a cached model of another version is fitted again
 MIN_KEPT, MIN_LEFT = 3, 3  # fewer examples of either say nothing yet
 WEIGHT = 0.2  # how far one standard deviation of each model moves a score (recency spans 0–1)
 MOST = 1.5  # the learned part of a score stays within ±MOST
@@ -68,9 +71,31 @@ class Preferences:
         return self.words is None
 
     @classmethod
-    def learn(cls, issues_dir: Path, *, before: str) -> Preferences:
-        """What every published issue before the week `before` teaches."""
-        return cls.from_examples(list(_examples(issues_dir, before)))
+    def learn(cls, issues_dir: Path, *, before: str, cache_dir: Path | None = None) -> Preferences:
+        """What every published issue before the week `before` teaches.
+
+        The fitted models are kept in `cache_dir` (`learned.pickle`) with a digest of the
+        examples they were fitted on: the same archive reuses them, any change, a missing
+        or unreadable file, or another version of the learner fits them again.
+        """
+        examples = list(_examples(issues_dir, before))
+        if cache_dir is None:
+            return cls.from_examples(examples)
+        digest = hashlib.sha256(repr([VERSION, *((e.item.url, e.item.title, e.item.source, e.item.kind, e.kept)
+                                                   for e in examples)]).encode()).hexdigest()
+        path = cache_dir / "learned.pickle"
+        try:
+            kept = pickle.loads(path.read_bytes())  # our own file in our own cache, like requests-cache's
+            if kept["digest"] == digest:
+                return kept["preferences"]
+        except Exception:  # missing, damaged or from another version: fitted again below
+            pass
+        learned = cls.from_examples(examples)
+        try:
+            files.write_atomically(path, pickle.dumps({"digest": digest, "preferences": learned}))
+        except OSError:
+            pass  # a cache: the next gather fits them again
+        return learned
 
     @classmethod
     def from_examples(cls, examples: Sequence[Example]) -> Preferences:

@@ -27,6 +27,8 @@ from .errors import StateError
 from .items import Item
 
 FIELDS = ("url", "title", "source", "kind", "first_offered")
+# The source recorded for an item that no gather added: the editor's own find, or a line moved in from `.unselected.txt`.
+ADDED, PROMOTED = "added by the editor", "promoted by the editor"
 
 
 @dataclass

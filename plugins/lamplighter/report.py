@@ -14,6 +14,7 @@ from . import backtest
 from .curate import Candidate
 from .gather import SourceReport
 from .issues import DraftUpdate
+from .review import Review
 from .text import inert
 
 STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "stale": "yellow", "error": "bold red"}
@@ -124,8 +125,8 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
 
 
 def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate | None,
-                notes: Sequence[str] = ()) -> str:
-    """The report for a pull request's body: what changed in the draft, then every source's status."""
+                notes: Sequence[str] = (), last_week: Review | None = None) -> str:
+    """The report for a pull request's body: what changed in the draft, last week's score, every source's status."""
     lines = [f"## Gathered for {week}", ""]
     if update and update.published:
         lines.append(f"`{update.path.name}` is already published; it was left as it is.")
@@ -138,6 +139,8 @@ def as_markdown(week: str, reports: Sequence[SourceReport], update: DraftUpdate 
                      f"for the budget (see `{update.path.stem}.unselected.txt`).")
     else:
         lines.append("Nothing was gathered.")
+    if last_week:
+        lines += ["", last_week.sentence()]
     lines += [line for note in notes for line in ["", f"**Note:** {inert(note)}"]]
     failing = [r for r in reports if r.status in ("error", "stale")]
     if failing:

@@ -38,6 +38,11 @@ def update(draft_path: Path, week: str, left_out: Sequence[Candidate], *, exclud
     return path
 
 
+def keys(path: Path) -> set[str]:
+    """The links waiting in the file, by key: a draft item with one of them was promoted."""
+    return set(_previous(path))
+
+
 def _previous(path: Path) -> dict[str, str]:
     """The file's lines by their link's key, read as the draft reads an item's first line."""
     text = files.read_text(path) or ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from . import curate, issues, report
+from . import curate, issues, report, review
 from .archive import Archive
 from .files import write_atomically
 from .gather import Gathering, SourceReport, gather
@@ -26,6 +26,7 @@ class WeekResult:
     candidates: list[curate.Candidate]
     update: issues.DraftUpdate | None  # None when nothing was gathered and there was no draft to change
     document: str  # the ranking as JSON, as `--json` prints it and `explain` reads it
+    last_week: review.Review | None = None  # how the last published issue compared with what was offered
 
 
 def gather_week(config: Settings, week: str, window: Window, *, today: date, write: bool,
@@ -37,9 +38,10 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     """
     gathering = gather(config, window, on_done=on_done, now=now)
     issues_dir = issues.draft_path(config.content_path, week).parent
+    last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)  # before this ranking is saved
     archive = Archive.load(issues_dir, besides=week)
     focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},
-                         Preferences.learn(issues_dir, before=week))
+                         Preferences.learn(issues_dir, before=week, cache_dir=config.cache_dir))
     candidates = curate.rank(gathering.items, window, focus, archive)
     budget = curate.Budget(config.budget_minutes, config.section_caps)
     # Even with nothing new, last week's [later] items move into this week's draft.
@@ -53,7 +55,7 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     except OSError as error:
         gathering.notes.append(f"The ranking could not be saved for `lamplighter explain` "
                                f"({error.filename}: {error.strerror}); the draft is written.")
-    return WeekResult(gathering, candidates, update, document)
+    return WeekResult(gathering, candidates, update, document, last_week)
 
 
 def ranking_path(config: Settings, week: str) -> Path:
