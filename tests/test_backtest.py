@@ -175,3 +175,26 @@ def test_a_line_moved_in_from_the_unselected_list_is_recorded_as_promoted(projec
     offered = json.loads((project.issues / "2026-W48.gathered.json").read_text())["offered"]
     assert offered["blog.example/0"]["source"] == "promoted by the editor"
     assert offered["mine.example/found"]["source"] == "added by the editor"
+
+
+def test_a_new_newsletter_learns_from_an_earlier_newsletters_history(project, feed_server, history, capsys):
+    feed_server.add("/feed", "<rss version='2.0'><channel><title>t</title>"
+                             "<item><title>Diffusion models for sound generation</title><link>https://lab.example/a</link>"
+                             "<pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>"
+                             "<item><title>A study of tax law number 3</title><link>https://lab.example/b</link>"
+                             "<pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>")
+    project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}],
+                      extra=f"LAMPLIGHTER_HISTORY = {str(history)!r}\n")
+
+    assert main(["gather", "-s", str(project.settings), "--week", "2026-W48", "--json", "--dry-run"]) == 0
+
+    first, second = json.loads(capsys.readouterr().out)["candidates"]
+    assert first["url"] == "https://lab.example/a"
+    assert any(name.startswith("learned: diffusion") for name in first["reasons"]), first["reasons"]
+
+
+def test_a_history_setting_that_names_no_file_is_a_settings_error(project, capsys):
+    project.configure([], extra="LAMPLIGHTER_HISTORY = 'missing.jsonl'\n")
+
+    assert main(["gather", "-s", str(project.settings), "--week", "2026-W48"]) == 2
+    assert "LAMPLIGHTER_HISTORY" in capsys.readouterr().err

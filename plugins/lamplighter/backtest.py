@@ -25,7 +25,7 @@ from . import curate
 from .archive import Archive
 from .history import Week
 from .items import Item, item_key
-from .learn import Example, Preferences
+from .learn import Preferences, history_examples
 from .weeks import Window, midnight, week_window
 
 CUTS = (10, 30, 100)
@@ -74,8 +74,7 @@ def mean(rows: Sequence[dict]) -> dict[str, float]:
 
 
 def _learned(earlier: Sequence[Week]) -> Preferences:
-    return Preferences.from_examples([Example(item, 1.0 if item.key in week.kept_keys else 0.0)
-                                      for week in earlier for item in week.candidates])
+    return Preferences.from_examples(history_examples(earlier))
 
 
 def _archive(earlier: Sequence[Week]) -> Archive:

@@ -37,6 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from . import draft, files
+from .history import Week
 from .items import Item
 from .record import Record
 
@@ -71,14 +72,16 @@ class Preferences:
         return self.words is None
 
     @classmethod
-    def learn(cls, issues_dir: Path, *, before: str, cache_dir: Path | None = None) -> Preferences:
-        """What every published issue before the week `before` teaches.
+    def learn(cls, issues_dir: Path, *, before: str, cache_dir: Path | None = None,
+              history_weeks: Sequence[Week] = ()) -> Preferences:
+        """What every published issue before the week `before` teaches, and the weeks of a history before it.
 
         The fitted models are kept in `cache_dir` (`learned.pickle`) with a digest of the
         examples they were fitted on: the same archive reuses them, any change, a missing
         or unreadable file, or another version of the learner fits them again.
         """
-        examples = list(_examples(issues_dir, before))
+        examples = [*history_examples([week for week in history_weeks if week.week < before]),
+                    *_examples(issues_dir, before)]
         if cache_dir is None:
             return cls.from_examples(examples)
         digest = hashlib.sha256(repr([VERSION, *((e.item.url, e.item.title, e.item.source, e.item.kind, e.kept)
@@ -135,6 +138,11 @@ class Preferences:
             said.append({name: round(value * scale, 3) for name, value in
                          ((words_name, words_part), ("learned: sources and authors", traits_part)) if round(value, 3)})
         return said
+
+
+def history_examples(weeks: Sequence[Week]) -> list[Example]:
+    """Every candidate of a history's weeks: kept if the editor picked it, otherwise not."""
+    return [Example(item, 1.0 if item.key in week.kept_keys else 0.0) for week in weeks for item in week.candidates]
 
 
 def _text(item: Item) -> str:

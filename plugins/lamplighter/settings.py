@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_SECTION_CAPS": {"paper": 12, "code": 8, "model": 6, "release": 6, "article": 8, "video": 4,
                                  "discussion": 4},
     "LAMPLIGHTER_LOCK_WAIT": 300,
+    "LAMPLIGHTER_HISTORY": None,
 }
 # The largest sensible value of each number: beyond it a typo, never a wish (and a crash in timedelta).
 LIMITS = {"LAMPLIGHTER_TIMEOUT": 600, "LAMPLIGHTER_MAX_BYTES": 1024 ** 3, "LAMPLIGHTER_WORKERS": 256,
@@ -66,6 +67,7 @@ class Settings:
     section_caps: dict[str, int]
     lock_wait: float = 300.0  # seconds a gather waits while another gather writes into the same issues folder
     arxiv_base_url: str | None = None  # where titles of papers only a citation names are asked (default arXiv)
+    history: Path | None = None  # an earlier newsletter's weeks to learn from, besides the published issues
 
 
 def load(path: str | Path) -> Settings:
@@ -102,7 +104,19 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         section_caps=_caps(value["LAMPLIGHTER_SECTION_CAPS"]),
         lock_wait=_positive("LAMPLIGHTER_LOCK_WAIT", value["LAMPLIGHTER_LOCK_WAIT"]),
         arxiv_base_url=_base_url("LAMPLIGHTER_ARXIV_BASE_URL", value["LAMPLIGHTER_ARXIV_BASE_URL"]),
+        history=_history(value["LAMPLIGHTER_HISTORY"], base),
     )
+
+
+def _history(raw: Any, base: Path) -> Path | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        raise SettingsError(f"LAMPLIGHTER_HISTORY must be the path of a history file (JSON Lines), not {raw!r}")
+    path = base / raw
+    if not path.is_file():
+        raise SettingsError(f"LAMPLIGHTER_HISTORY: {path} is not a file")
+    return path
 
 
 def _check_names(pelican_settings: Mapping[str, Any]) -> None:
