@@ -198,3 +198,23 @@ def test_a_history_setting_that_names_no_file_is_a_settings_error(project, capsy
 
     assert main(["gather", "-s", str(project.settings), "--week", "2026-W48"]) == 2
     assert "LAMPLIGHTER_HISTORY" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("not json at all", "not a week"),
+    ('{"week": "2026-W99", "candidates": [], "kept": []}', "2026 has no week 99"),
+    ('{"week": "2026-W44", "candidates": {"url": "x"}}', "not a week"),
+    ('{"week": "2026-W44", "candidates": [{"url": "https://a.example/", "signals": {"upvotes": NaN}}]}',
+     "signal 'upvotes' must be a count"),
+    ('{"week": "2026-W44", "candidates": [{"url": "https://a.example/", "published": "yesterday"}]}',
+     "'published' must be a date"),
+    ('{"week": "2026-W44", "candidates": [], "kept": "https://a.example/"}', "'kept' must be a list"),
+])
+def test_every_kind_of_malformed_line_is_named(history, capsys, line, says):
+    with history.open("a") as lines:
+        lines.write(line + "\n")
+
+    assert main(["backtest", str(history), "--json"]) == 2
+
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{history}:5:" in err and says in err, err

@@ -387,3 +387,12 @@ def test_the_learned_models_are_kept_in_the_cache_and_fitted_again_when_missing_
     published_with_record(project, "2026-W43", kept=[("c3", "Leaderboard update three")], dropped=[])
     learned_order()
     assert (cache / "learned.pickle").read_bytes() != kept  # a new week in the archive: fitted again
+
+
+def test_two_blogs_on_one_hosting_domain_are_two_sites():
+    first = Item(url="https://alice.github.io/flow", title="Flow matching for image generation explained",
+                 source="Alice", published=MONDAY)
+    second = Item(url="https://bob.github.io/flow", title="Flow matching for image generation, explained",
+                  source="Bob", published=MONDAY)
+
+    assert len(rank([first, second], WINDOW)) == 2

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import Item, merge, owner_link, reading_minutes, site, without_tracking
+from .items import Item, merge, owner_link, reading_minutes, without_tracking
 from .learn import Preferences
 from .weeks import Window
 
@@ -115,7 +115,12 @@ def _may_join(group: list[Item], item: Item) -> bool:
     owners = {member.key for member in [*group, item] if owner_link(member.url)}
     if len(owners) > 1:
         return False  # two papers (or a paper and a repository) with one title are still two
-    return bool(owners) or all(site(member.url) == site(item.url) for member in group)
+    return bool(owners) or all(_host(member.url) == _host(item.url) for member in group)
+
+
+def _host(url: str) -> str:
+    """One site's host: two blogs on github.io or co.uk are two sites."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _comparable(title: str) -> str:

@@ -16,7 +16,7 @@ import json
 import lzma
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +117,7 @@ def _moment(value: Any, index: int) -> datetime | None:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"candidate {index}: 'published' must be a date like 2025-01-03, not {value!r}") from None
-    if isinstance(moment, date) and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _signals(signals: Any, index: int) -> dict[str, int]:

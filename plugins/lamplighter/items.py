@@ -171,8 +171,8 @@ def merge(items: list[Item]) -> Item:
 
     A story's own page (a paper, a repository, a model) gives the link, title and text, and
     of several, the one its owner offered (arXiv's listing of a paper, whatever a blog that
-    links to it calls it); then the fullest item (with an abstract and authors, rather than a bare citation in a commit).
-    The others add their source names, provenance, tags, signals and cautions, and, when
+    links to it calls it); then the fullest item (with an abstract and authors, rather than
+    a bare citation in a commit). The others add their source names, provenance, tags, signals and cautions, and, when
     they link elsewhere, their own page as a labelled link (`pages`).
     """
     if len(items) == 1:
