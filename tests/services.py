@@ -214,6 +214,8 @@ def hf_daily_papers(papers: list[dict]) -> str:
             paper["submittedOnDailyAt"] = _iso(p["featured"])
         if p.get("code"):
             paper.update(githubRepo=p["code"], githubStars=p.get("stars", 0))
+        if p.get("project"):
+            paper.update(projectPage=p["project"])
         if p.get("keywords"):
             paper.update(ai_summary="A summary written by a model.", ai_keywords=p["keywords"])
         entries.append({"paper": paper, "publishedAt": _iso(p["featured"]), "title": p["title"],

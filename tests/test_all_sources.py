@@ -1,7 +1,8 @@
 """Every source type in one gather, each pointed at a loopback server or a local repository.
 
 One paper seen through a followed author's listing, the daily papers, a feed and a commit
-that cites it is one candidate carrying every source's word; the draft groups by kind.
+that cites it is one candidate carrying every source's word, the commit one of its parts;
+the draft groups by kind.
 """
 
 from __future__ import annotations
@@ -77,16 +78,19 @@ def test_a_dry_run_lists_every_sources_candidates_with_their_provenance_merged(e
     by_id = {c["id"]: c for c in result["candidates"]}
     assert set(by_id) == {f"arxiv:{PAPER}", "arxiv:2611.07777", "huggingface.co/stabilityai/sd3.5-large",
                           "github.com/huggingface/diffusers", "github.com/huggingface/diffusers/releases/tag/v0.36.0",
-                          "github.com/rromb/sampler", "lab.example/flow",
-                          next(key for key in by_id if key.startswith("github.com/huggingface/diffusers/commit/"))}
+                          "github.com/rromb/sampler", "lab.example/flow"}  # the commit citing the paper is a part of it
     paper = by_id[f"arxiv:{PAPER}"]
     assert paper["url"] == f"https://arxiv.org/abs/{PAPER}"
     assert paper["title"] == "Scaling Rectified Flow Transformers"
     assert paper["source"] == "Followed authors · HF Papers · diffusers · AK on X"
     assert paper["provenance"] == ["by Robin Rombach, followed", "120 upvotes on HF Papers",
-                                   "cited in huggingface/diffusers #9101"]
-    assert paper["signals"] == {"upvotes": 120, "comments": 0, "citations": 1}
+                                   "cited in huggingface/diffusers #9101",
+                                   "merged into huggingface/diffusers as #9101, +1 line, cites 1 paper"]
+    assert paper["signals"] == {"upvotes": 120, "comments": 0, "citations": 1, "lines_added": 1}
     assert paper["code_url"] == "https://github.com/Stability-AI/sd3"
+    [part] = paper["parts"]
+    assert (part["label"], part["how"]) == ("in huggingface/diffusers #9101", "cites it in huggingface/diffusers #9101")
+    assert part["url"].startswith("https://github.com/huggingface/diffusers/commit/")
     assert by_id["huggingface.co/stabilityai/sd3.5-large"]["cautions"] == [
         "license: other", "gated: access must be accepted on the Hub first"]
     assert not everything.issues.joinpath(f"{WEEK}.md").exists()
@@ -102,6 +106,8 @@ def test_the_draft_groups_them_by_kind(everything):
     papers = draft.split("## Papers")[1].split("## Code")[0]
     assert ("- [Scaling Rectified Flow Transformers](https://arxiv.org/abs/2611.03206) · Followed authors · HF Papers"
             " · diffusers · AK on X\n    — by Robin Rombach, followed · 120 upvotes on HF Papers · cited in "
-            "huggingface/diffusers #9101 · [code](https://github.com/Stability-AI/sd3).\n") in papers
+            "huggingface/diffusers #9101 · merged into huggingface/diffusers as #9101, +1 line, cites 1 paper · "
+            "[code](https://github.com/Stability-AI/sd3) · [in huggingface/diffusers #9101](https://github.com/"
+            "huggingface/diffusers/commit/") in papers
     models = draft.split("## Models")[1].split("## Releases")[0]
     assert "Before using it: license: other; gated: access must be accepted on the Hub first." in models

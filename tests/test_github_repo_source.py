@@ -14,7 +14,7 @@ from conftest import run_source
 from lamplighter.cli import main
 from lamplighter.curate import rank
 from lamplighter.errors import SettingsError, SourceError
-from lamplighter.sources.github_repo import citations
+from lamplighter.items import citations
 from lamplighter.weeks import week_window
 from services import arxiv_new
 
@@ -120,7 +120,9 @@ def test_the_mirror_is_cloned_once_then_fetched(upstream, tmp_path):
     assert [p.provenance for p in papers] == [("cited in huggingface/diffusers #9105",),
                                               ("cited in huggingface/diffusers #9101",)]
     [candidate] = [c for c in rank(items, week_window("2026-W48")) if c.item.key == "arxiv:2403.03206"]
-    assert candidate.item.signals == {"citations": 2}
+    assert candidate.item.signals["citations"] == 2
+    # The commit citing only this paper is a part of its story; #9101 cites a DOI too, so it stays its own item.
+    assert [label for label, _, _ in candidate.item.parts] == ["in huggingface/diffusers #9105"]
 
 
 def test_only_the_window_is_read_and_other_branches_are_ignored(upstream, tmp_path):
@@ -183,7 +185,8 @@ def test_a_paper_only_a_commit_cites_gets_its_title_from_arxiv(project, feed_ser
 
     paper = gathered["candidates"]["arxiv:2611.05555"]
     assert paper["title"] == "Flow Samplers in Few Steps"
-    assert paper["provenance"] == ["cited in huggingface/diffusers #9110"]
+    assert paper["provenance"] == ["cited in huggingface/diffusers #9110",
+                                   "merged into huggingface/diffusers as #9110, +1 line, cites 1 paper"]
     asked = [path for path, _ in feed_server.requests if path.startswith("/arxiv/")]
     assert asked == ["/arxiv/api/query?id_list=2611.05555&max_results=1"]  # one request, for that paper only
 

@@ -35,13 +35,14 @@ class Archive:
             week = metadata.get("week", path.stem)
             record = Record.beside(path)
             keys = {item.key for item in items}
-            for key in [*record.offered, *record.pending]:
-                if key not in keys:
-                    archive.dropped_in.setdefault(key, week)
+            gone = {key for key in [*record.offered, *record.pending] if key not in keys}
+            for key in gone | (record.parts_of(gone) - keys):  # a deleted story's parts go with it
+                archive.dropped_in.setdefault(key, week)
             if metadata.get("status", "").lower() == "draft":
                 continue
             for item in items:
                 if not item.later:  # an item kept for a later issue was not published in this one
-                    archive.weeks_by_key.setdefault(item.key, week)
+                    for key in [item.key, *sorted(record.parts_of({item.key}))]:
+                        archive.weeks_by_key.setdefault(key, week)
                     archive.titles.setdefault(item.title, week)
         return archive

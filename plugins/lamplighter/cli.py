@@ -216,6 +216,8 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     print(f"{c['title']}\n{c['url']}\nfrom: {c['source']}")
     if c["provenance"]:
         print("seen: " + " · ".join(c["provenance"]))
+    for part in c.get("parts", []):  # rankings saved before stories had parts have none
+        print(f"part: {part['label']} {part['url']} (joined: {part['how']})")
     print(f"score {c['score']:g} = " + (f"({parts}) × source weight {weight:g}" if weight else parts or "0"))
     print(f"rank {found + 1} of {len(candidates)}; {_standing(c)}")
     return 0

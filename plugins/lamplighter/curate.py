@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import Item, merge, owner_link, reading_minutes, without_tracking
+from .items import Item, item_key, join, merge, owner_link, reading_minutes, without_tracking
 from .learn import Preferences
 from .weeks import Window
 
@@ -38,6 +38,7 @@ TITLE_SIMILARITY = 92  # rapidfuzz token_sort_ratio at which two titles are one 
 MIN_TITLE_WORDS = 4  # shorter titles ("v1.2.0", "Weekly notes") say too little to match on
 RAREST_WORDS = 3  # how many of a title's rarest words find the titles it may match
 WORD_STEM = 5  # letters of a word that count when finding them
+_HEAD_ORDER = {"paper": 0, "code": 1, "model": 2}  # what leads a story, first to last
 # A signal's value at which it counts as fully popular; log-scaled below that.
 POPULAR_AT = {"stars_in_period": 1000, "upvotes": 100, "likes": 1000, "citations": 2, "downloads": 100_000}
 
@@ -78,7 +79,7 @@ def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
     items = sorted(_same_keys_merged(items), key=lambda item: not owner_link(item.url))
     earlier = list(archive.titles)
     titles = _Titles([*earlier, *(item.title for item in items)])
-    stories = _same_titles_merged(items, titles, offset=len(earlier))
+    stories = _joined(_same_titles_merged(items, titles, offset=len(earlier)))
     span = (window.until - window.since).total_seconds()
     weeks = list(archive.titles.values())
     learned = focus.learned.reasons([_clean(item) for item, _ in stories])  # standardised over this week's stories
@@ -108,6 +109,49 @@ def _same_titles_merged(items: list[Item], titles: _Titles, *, offset: int) -> l
                        if first - offset in groups and _may_join(groups[first - offset], item)), None)
         groups.setdefault(index if joined is None else joined - offset, []).append(item)
     return [(merge(group), offset + first) for first, group in groups.items()]
+
+
+def _joined(stories: list[tuple[Item, int]]) -> list[tuple[Item, int]]:
+    """Items a source says belong to one story (a model tagged with its paper, a paper's code) become one item.
+
+    Union-find over the joins the sources carry (`Item.links_to`), in one pass: a story
+    holds at most one paper, so two papers that share a repository stay two stories. Its
+    head is the paper, else the repository, else the model, else the first item.
+    """
+    at = {item.key: index for index, (item, _) in enumerate(stories)}
+    parent = list(range(len(stories)))
+    papers = {index for index, (item, _) in enumerate(stories) if item.kind == "paper"}  # roots holding a paper
+    how: dict[int, str] = {}  # each member: the join that brought it in
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = index = parent[parent[index]]
+        return index
+
+    # What a part says of itself (a model's tag, a repository's description) comes before what a
+    # paper claims: of two papers naming one repository, the one the repository names gets it.
+    for index, (item, _) in sorted(enumerate(stories), key=lambda pair: pair[1][0].kind == "paper"):
+        for link, said in item.links_to:
+            other = at.get(item_key(link))
+            if other is None:
+                continue
+            first, second = root(index), root(other)
+            if first == second or (first in papers and second in papers):
+                continue
+            if first in papers:
+                first, second = second, first  # the root keeps the paper
+            parent[first] = second
+            how.setdefault(index, said)
+            how.setdefault(other, said)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(stories)):
+        groups.setdefault(root(index), []).append(index)
+    joined = []
+    for members in groups.values():
+        head = min(members, key=lambda index: (_HEAD_ORDER.get(stories[index][0].kind, len(_HEAD_ORDER)), index))
+        parts = [(stories[index][0], how.get(index, "")) for index in members if index != head]
+        joined.append((join(stories[head][0], parts), stories[head][1]))
+    return joined
 
 
 def _may_join(group: list[Item], item: Item) -> bool:

@@ -355,8 +355,10 @@ def render_item(item: Item) -> list[str]:
     """
     lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {_sources(item)}"]
     seen = [markdown_text(line) for line in item.provenance]
-    if item.code_url and is_web_link(item.code_url):
+    parts = [(label, url) for label, url, _ in item.parts if is_web_link(url)]
+    if item.code_url and is_web_link(item.code_url) and item_key(item.code_url) not in {item_key(u) for _, u in parts}:
         seen.append(f"[code]({markdown_url(item.code_url)})")
+    seen += [f"[{markdown_text(label)}]({markdown_url(url)})" for label, url in parts]  # the story's other parts
     about = item.summary
     if item.authors and item.kind == "paper":
         names = ", ".join(item.authors[:3]) + (" et al." if len(item.authors) > 3 else "")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 from . import draft, files, unselected
 from .curate import Budget, Candidate
-from .items import Item, reading_minutes
+from .items import Item, item_key, reading_minutes
 from .errors import DraftError, StateError
 from .record import ADDED, PROMOTED, Record
 
@@ -158,18 +158,22 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
         result.published = True
         return result
     text, result.renumbered = renumbered(text, path.parent, week)
+    # A story's parts go with it: in the draft while it is, dropped when it is deleted.
     result.dropped = set(record.offered) - current.keys
+    result.dropped |= record.parts_of(result.dropped) - current.keys
     carried = [(item, lines) for item, lines in _later_from_last_issue(path)
                if item.key not in current.keys | result.dropped]
     if carried:
         text = draft.carry_over(text, [lines for _, lines in carried])
         result.carried = [Item(url=item.url, title=item.title, source="carried over", kind=item.kind or "article")
                           for item, _ in carried]
-    present = current.keys | result.dropped | {item.key for item in result.carried}
+    present = current.keys | record.parts_of(current.keys) | result.dropped | {item.key for item in result.carried}
     new = [c for c in candidates if c.item.key not in present]
     kinds = [*(i.kind for i in current.items), *(item.kind for item in result.carried)]
     chosen = budget.select(new, present=kinds)
-    result.added = [c.item for c in chosen]
+    # A part already in the draft (gathered on its own before its story) stays where the editor has it.
+    result.added = [replace(c.item, parts=tuple(part for part in c.item.parts if item_key(part[1]) not in present))
+                    for c in chosen]
     result.left_out = [c for c in new if c.eligible and c not in chosen]
     result.selected = present - result.dropped | {item.key for item in result.added}
     result.minutes = reading_minutes([*kinds, *(item.kind for item in result.added)])

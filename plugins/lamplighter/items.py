@@ -26,6 +26,12 @@ HF_PAPER_LINK = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/pap
 # arXiv registers a DOI for every paper: 10.48550/arXiv.2403.03206.
 ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.{ARXIV_ID}$", re.IGNORECASE)
 DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+# How texts cite a paper: arXiv links and ids, HF paper pages, DOIs (arXiv's own DOI is the arXiv paper).
+_CITATIONS = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf|html)/|(?:huggingface|hf)\.co/papers/|\barxiv:\s*|\barxiv\s+){ARXIV_ID}"
+    r"|\b(?P<doi>10\.\d{4,9}/[^\s\"'<>)\]}]+)",
+    re.IGNORECASE,
+)
 # Query parameters that say where a click came from, not what the link points at.
 TRACKING_PARAMETER = re.compile(
     r"^(?:utm_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|li_fat_id|mc_cid|mc_eid|_hsenc|_hsmi"
@@ -49,7 +55,10 @@ class Item:
     ranking (stars, stars_in_period, likes, downloads, upvotes, citations); `cautions` are
     what a reader should know before using a model (its license, gated access, content tags).
     `from_owner` says the source is the site that owns the link (`owned_by`); `pages` are
-    other sources' own pages on the same story, as (source name, link).
+    other sources' own pages on the same story, as (source name, link). `links_to` are the
+    stories a source says this item belongs to, as (link, how it says so: "tagged
+    arxiv:2403.03206 on the Hub"); `parts` are the items joined under this one, the head of
+    its story, as (label, link, how they were joined).
     """
 
     url: str
@@ -66,10 +75,28 @@ class Item:
     code_url: str = ""  # the code behind a paper, when a source knows it
     from_owner: bool = False
     pages: tuple[tuple[str, str], ...] = ()
+    links_to: tuple[tuple[str, str], ...] = ()
+    parts: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def key(self) -> str:
         return item_key(self.url)
+
+
+def citations(text: str) -> list[str]:
+    """The papers a text cites, as links, in order, each once: arXiv ids and links, HF paper pages, DOIs."""
+    links: dict[str, str] = {}
+    for match in _CITATIONS.finditer(text):
+        link = arxiv_url(match["id"]) if match["id"] else "https://doi.org/" + match["doi"].rstrip(".,;:'\"`")
+        key = item_key(link)  # arXiv's own DOI (10.48550/arXiv.ID) is the arXiv paper
+        links.setdefault(key, arxiv_url(key.removeprefix("arxiv:")) if key.startswith("arxiv:") else link)
+    return list(links.values())
+
+
+def cited_once(text: str, how: str) -> tuple[tuple[str, str], ...]:
+    """The one paper a text cites, as a join to its story; none when it cites several (which would it be?)."""
+    cited = citations(text)
+    return ((cited[0], how),) if len(cited) == 1 else ()
 
 
 def reading_minutes(kinds: Iterable[str | None]) -> int:
@@ -166,7 +193,7 @@ def owned_by(url: str, source_page: str) -> bool:
     return owner_link(url) and site(url) == site(source_page)
 
 
-def merge(items: list[Item]) -> Item:
+def merge(items: list[Item], *, primary: Item | None = None) -> Item:
     """One item out of the same story seen through several sources, keeping every source's word on it.
 
     A story's own page (a paper, a repository, a model) gives the link, title and text, and
@@ -177,7 +204,7 @@ def merge(items: list[Item]) -> Item:
     """
     if len(items) == 1:
         return items[0]
-    primary = max(items, key=lambda item: (owner_link(item.url), item.from_owner,
+    primary = primary or max(items, key=lambda item: (owner_link(item.url), item.from_owner,
                                            len(item.summary) + 100 * len(item.authors), -items.index(item)))
     others = [item for item in items if item is not primary]
     signals: dict[str, int] = {}
@@ -198,7 +225,49 @@ def merge(items: list[Item]) -> Item:
         cautions=_unique(line for item in items for line in item.cautions),
         code_url=primary.code_url or next((item.code_url for item in others if item.code_url), ""),
         pages=tuple(pages.values()),
+        links_to=_unique(join for item in [primary, *others] for join in item.links_to),
     )
+
+
+def join(head: Item, members: list[tuple[Item, str]]) -> Item:
+    """One story: the head's title and link, and each member as a labelled part with how it was joined.
+
+    Parts come in the order a reader looks for them: code, weights, releases, integrations, the rest.
+
+    The members add their sources, provenance, tags, signals and cautions, as in `merge`,
+    and their own parts; the story reads in the head's reading time.
+    """
+    if not members:
+        return head
+    merged = merge([head, *(member for member, _ in members)], primary=head)
+    parts = {item_key(url): (label, url, how) for label, url, how in head.parts}
+    for member, how in members:
+        parts.setdefault(member.key, (part_label(member), member.url, how))
+        for label, url, their_how in member.parts:
+            parts.setdefault(item_key(url), (label, url, their_how))
+    parts.pop(head.key, None)
+    ordered = sorted(parts.values(), key=lambda part: next(
+        (rank for rank, start in enumerate(("code", "weights", "release", "in ")) if part[0].startswith(start)), 4))
+    return replace(merged, pages=tuple(page for page in merged.pages if item_key(page[1]) not in parts),
+                   parts=tuple(ordered), links_to=head.links_to)
+
+
+def part_label(item: Item) -> str:
+    """What a part of a story is, in a few words: "code: org/repo", "weights: org/model", "in org/repo"."""
+    path = urlsplit(item.url).path.strip("/").split("/")
+    if item.kind == "model":
+        return f"weights: {item.title}"
+    if item.kind == "release":
+        return f"release: {item.title}"
+    if site(item.url) == "github.com" and len(path) >= 2:
+        repository = "/".join(path[:2])
+        if len(path) > 2 and path[2] in ("commit", "pull"):
+            number = next((found[1] for line in item.provenance if (found := re.search(r" as #(\d+)", line))), "")
+            return f"in {repository} #{number}" if number else f"in {repository}"
+        return f"code: {repository}"
+    if item.kind in ("paper", "video", "discussion"):
+        return item.kind
+    return item.source.split(" · ")[0]
 
 
 def _unique(values) -> tuple[str, ...]:  # noqa: ANN001 (any iterable of strings)

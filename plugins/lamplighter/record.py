@@ -24,7 +24,7 @@ from typing import Any
 
 from . import files
 from .errors import StateError
-from .items import Item
+from .items import Item, item_key
 
 FIELDS = ("url", "title", "source", "kind", "first_offered")
 # The source recorded for an item that no gather added: the editor's own find, or a line moved in from `.unselected.txt`.
@@ -60,7 +60,12 @@ class Record:
             self.pending.setdefault(item.key, {
                 "url": item.url, "title": item.title, "source": item.source, "kind": item.kind,
                 "first_offered": day.isoformat(),
+                **({"parts": sorted({item_key(url) for _, url, _ in item.parts})} if item.parts else {}),
             })
+
+    def parts_of(self, keys: set[str]) -> set[str]:
+        """The keys joined under these items' stories: kept, dropped or published with them."""
+        return {part for key in keys for part in (self.offered.get(key) or self.pending.get(key) or {}).get("parts", [])}
 
     def settle(self, *, save: bool = True) -> bool:
         """Finish what a killed gather left: keep its items if its draft reached the editor. True if changed."""
@@ -108,6 +113,8 @@ def _entries(data: Any, name: str) -> dict[str, dict[str, str]]:
     for key, entry in entries.items():
         if not isinstance(entry, dict) or not all(isinstance(entry.get(f, ""), str) for f in FIELDS):
             raise ValueError(f"'{name}' has an entry {key!r} that is not an object of texts")
+        if not isinstance(entry.get("parts", []), list) or not all(isinstance(part, str) for part in entry.get("parts", [])):
+            raise ValueError(f"'{name}' has an entry {key!r} whose parts are not a list of links")
     if name == "offered" and "offered" not in data:
         raise ValueError("it has no 'offered'")
     return dict(entries)

@@ -110,6 +110,7 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
                 "cautions": list(c.item.cautions),
                 "code_url": c.item.code_url or None,
                 "pages": [{"source": name, "url": url} for name, url in c.item.pages],
+                "parts": [{"label": label, "url": url, "how": how} for label, url, how in c.item.parts],
                 "score": c.score,
                 "reasons": c.reasons,
                 "minutes": c.minutes,

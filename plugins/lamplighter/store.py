@@ -64,5 +64,6 @@ _TUPLES = [f.name for f in fields(Item) if f.default == ()]
 
 def _item(row: dict) -> Item:
     published = row.pop("published")
-    return Item(**{**row, **{name: tuple(row.get(name, ())) for name in _TUPLES}},
+    return Item(**{**row, **{name: tuple(tuple(value) if isinstance(value, list) else value
+                                         for value in row.get(name, ())) for name in _TUPLES}},
                 published=datetime.fromisoformat(published) if published else None)

@@ -138,6 +138,7 @@ def _item(entry: Any, source: SourceConfig, followed: dict[str, str]) -> Item | 
         tags=tags,
         provenance=(f"by {', '.join(by_followed)}, followed",) if by_followed else (),
         code_url=code[0].rstrip(".") if code else "",
+        links_to=((code[0].rstrip("."), "its code, linked in its arXiv comment"),) if code else (),
     )
 
 

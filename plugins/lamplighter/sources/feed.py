@@ -19,7 +19,7 @@ import feedparser
 
 from ..errors import SourceError
 from ..fetch import Fetcher, Response, rebased
-from ..items import KINDS, Item, guess_kind, is_web_link
+from ..items import KINDS, Item, cited_once, guess_kind, is_web_link, item_key
 from ..settings import SourceConfig
 from ..text import plain_text
 
@@ -108,6 +108,9 @@ def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None 
         summary=_ARXIV_PREAMBLE.sub("", plain_text(entry.get("summary", ""))),
         authors=_authors(entry),
         tags=tuple(term for t in entry.get("tags", []) if (term := plain_text(t.get("term") or ""))),
+        links_to=() if url and item_key(url).startswith("arxiv:") else cited_once(
+            " ".join([str(entry.get("summary", "")), *(str(part.get("value", "")) for part in entry.get("content", []))]),
+            f"cites it in {'its release notes' if (kind or source.options.get('kind')) == 'release' else 'the entry'}"),
     )
 
 

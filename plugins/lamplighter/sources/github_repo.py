@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..items import ARXIV_ID, Item, arxiv_url, item_key
+from ..items import Item, citations, item_key
 from ..settings import SourceConfig
 from ..text import plain_text, shorten
 from .github_releases import check_repo
@@ -45,11 +45,6 @@ CLONE_TIMEOUT = 30 * 60  # seconds: the first clone of a large repository takes 
 GIT_TIMEOUT = 5 * 60  # seconds for a fetch or a log
 SUMMARY_LIMIT = 400
 
-_CITATIONS = re.compile(
-    rf"(?:arxiv\.org/(?:abs|pdf|html)/|(?:huggingface|hf)\.co/papers/|\barxiv:\s*|\barxiv\s+){ARXIV_ID}"
-    r"|\b(?P<doi>10\.\d{4,9}/[^\s\"'<>)\]}]+)",
-    re.IGNORECASE,
-)
 _PULL_REQUEST = re.compile(r"\(#(\d+)\)\s*$|^Merge pull request #(\d+)")
 _TRAILER = re.compile(r"^(?:Co-authored-by|Signed-off-by|Reviewed-by|Acked-by):", re.IGNORECASE)
 _BRANCH = re.compile(r"^(?!-)(?!.*\.\.)[\w./\-]+$")
@@ -146,16 +141,6 @@ def read_commits(mirror: Path, branch: str, since: datetime, until: datetime) ->
     return commits
 
 
-def citations(text: str) -> list[str]:
-    """The papers a text cites, as links, in order, each once: arXiv ids and links, HF paper pages, DOIs."""
-    links: dict[str, str] = {}
-    for match in _CITATIONS.finditer(text):
-        link = arxiv_url(match["id"]) if match["id"] else "https://doi.org/" + match["doi"].rstrip(".,;:'\"`")
-        key = item_key(link)  # arXiv's own DOI (10.48550/arXiv.ID) is the arXiv paper
-        links.setdefault(key, arxiv_url(key.removeprefix("arxiv:")) if key.startswith("arxiv:") else link)
-    return list(links.values())
-
-
 def _items(commit: Commit, repo: str, branch: str, source: SourceConfig) -> list[Item]:
     number = commit.pull_request
     where = f"{repo} #{number}" if number else f"{repo} {commit.sha[:7]}"
@@ -181,6 +166,7 @@ def _items(commit: Commit, repo: str, branch: str, source: SourceConfig) -> list
         provenance=(f"{merged}, +{len(commit.added):,} line{'s' if len(commit.added) != 1 else ''}"
                     + (f", cites {len(cited)} paper{'s' if len(cited) > 1 else ''}" if cited else ""),),
         signals={"lines_added": len(commit.added)},
+        links_to=((cited[0], f"cites it in {where}"),) if len(cited) == 1 else (),
     )
     return [change, *papers]
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..errors import SourceError
 from ..fetch import rebased
-from ..items import Item
+from ..items import Item, cited_once
 from ..settings import SourceConfig
 from ..text import plain_text
 
@@ -53,7 +53,8 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
                  published=fetcher.now, summary=row["description"], tags=tuple(filter(None, [row["language"]])),
                  provenance=(f"{row['stars_in_period']:,} stars {PERIODS[since]} on GitHub Trending",)
                  if row["stars_in_period"] else ("on GitHub Trending",),
-                 signals={"stars": row["stars"], "stars_in_period": row["stars_in_period"]})
+                 signals={"stars": row["stars"], "stars_in_period": row["stars_in_period"]},
+                 links_to=cited_once(row["description"], "cites it in its description on GitHub"))
             for row in rows]
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from ..errors import SourceError
 from ..fetch import rebased
-from ..items import Item
+from ..items import Item, arxiv_url
 from ..settings import SourceConfig
 from ..text import plain_text
 
@@ -79,7 +79,20 @@ def _item(model: dict[str, Any], source: SourceConfig, now: Any) -> Item | None:
         provenance=(f"{likes:,} likes · {downloads:,} downloads on the Hub",),
         signals={"likes": likes, "downloads": downloads},
         cautions=cautions(model, tags),
+        links_to=_stories(model, tags),
     )
+
+
+def _stories(model: dict[str, Any], tags: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The paper a model implements (its one `arxiv:` tag) and the model it was fine-tuned from (`base_model`)."""
+    papers = [tag.split(":", 1)[1] for tag in tags if tag.startswith("arxiv:")]
+    joins = [(arxiv_url(papers[0]), f"tagged arxiv:{papers[0]} on the Hub")] if len(papers) == 1 else []
+    card = model.get("cardData") if isinstance(model.get("cardData"), dict) else {}
+    base = card.get("base_model")
+    base = base[0] if isinstance(base, list) and len(base) == 1 else base
+    if isinstance(base, str) and _MODEL_ID.match(base) and "/" in base:
+        joins.append((f"https://huggingface.co/{base}", f"fine-tuned from {base} (its base_model)"))
+    return tuple(joins)
 
 
 def cautions(model: dict[str, Any], tags: tuple[str, ...]) -> tuple[str, ...]:

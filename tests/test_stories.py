@@ -1,0 +1,122 @@
+"""Follow the story, not the link: a paper, its code, its weights and its integrations are one item.
+
+Every join is one the sources carry in their real formats, served on loopback (and a real
+git repository for the commit): a model's `arxiv:` tag and `base_model`, HF Papers'
+`githubRepo`, a Trending description, release notes and a merged commit citing the paper.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from feeds import atom
+from lamplighter.cli import main
+from services import arxiv_new, github_atom, hf_daily_papers, hf_models, trending_page
+from test_all_sources import MONDAY, WEEK
+from test_github_repo_source import Upstream
+
+PAPER, OTHER = "2611.03206", "2611.07777"
+
+
+@pytest.fixture
+def story_week(project, feed_server, tmp_path):
+    when = MONDAY + timedelta(hours=9)
+    feed_server.add("/arxiv/api/query", arxiv_new([
+        {"id": PAPER, "title": "Scaling Rectified Flow Transformers", "date": when,
+         "authors": ["Patrick Esser", "Robin Rombach"]}]))
+    feed_server.add("/hf/api/daily_papers", hf_daily_papers([
+        {"id": PAPER, "title": "Scaling Rectified Flow Transformers", "authors": ["Patrick Esser"], "featured": when,
+         "upvotes": 120, "code": "https://github.com/Stability-AI/sd3", "project": "https://stability.ai/sd3"},
+        {"id": OTHER, "title": "Flow Distillation in One Step", "authors": ["Yang Song"], "featured": when,
+         "upvotes": 40, "code": "https://github.com/Stability-AI/sd3"}]), content_type="application/json")
+    feed_server.add("/hf/api/models", hf_models([
+        {"id": "stabilityai/sd3-medium", "likes": 3000, "downloads": 100000,
+         "tags": ["diffusers", f"arxiv:{PAPER}", "license:other"], "pipeline_tag": "text-to-image"},
+        {"id": "someone/sd3-anime", "likes": 50, "downloads": 900, "tags": ["diffusers", "lora"],
+         "cardData": {"base_model": "stabilityai/sd3-medium"}, "pipeline_tag": "text-to-image"},
+        {"id": "other/unrelated", "likes": 10, "downloads": 10, "tags": ["diffusers"]}]),
+        content_type="application/json")
+    feed_server.add("/gh/trending/python", trending_page([
+        {"repo": "Stability-AI/sd3", "description": f"Official code of arXiv:{PAPER}", "language": "Python",
+         "stars": 3000, "in_period": 900}]), content_type="text/html")
+    feed_server.add("/gh/huggingface/diffusers/releases.atom", github_atom([
+        {"id": "tag:github.com,2008:Repository/1/v0.36.0", "date": when, "title": "v0.36.0",
+         "link": "https://github.com/huggingface/diffusers/releases/tag/v0.36.0",
+         "content": f'<h2>SD3</h2><p>Adds <a href="https://arxiv.org/abs/{PAPER}">SD3</a>.</p>'}],
+        title="Release notes from diffusers", self_link="https://github.com/huggingface/diffusers/releases.atom"))
+    feed_server.add("/r/StableDiffusion.rss", atom([
+        {"title": "SD3 paper discussion", "link": "https://www.reddit.com/r/StableDiffusion/comments/abc/sd3/",
+         "date": when, "summary": f'&lt;a href="https://huggingface.co/papers/{PAPER}"&gt;the paper&lt;/a&gt;'}]))
+    upstream = Upstream(tmp_path / "diffusers")
+    upstream.commit("Add SD3 pipeline (#9101)", {"pipeline_sd3.py": f'"""See arXiv:{PAPER}."""\n'}, when=when)
+    gh, hf = feed_server.url("/gh"), feed_server.url("/hf")
+    project.configure([
+        {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"], "base_url": feed_server.url("/arxiv")},
+        {"name": "HF Papers", "type": "hf_papers", "base_url": hf},
+        {"name": "HF trending", "type": "hf_models", "pipeline_tag": "text-to-image", "base_url": hf},
+        {"name": "GitHub Trending", "type": "github_trending", "language": "python", "base_url": gh},
+        {"name": "diffusers releases", "type": "github_releases", "repo": "huggingface/diffusers", "base_url": gh},
+        {"name": "diffusers", "type": "github_repo", "repo": "huggingface/diffusers", "git_url": str(upstream.path)},
+        {"name": "r/StableDiffusion", "type": "feed", "kind": "discussion",
+         "url": feed_server.url("/r/StableDiffusion.rss")},
+    ])
+    return project
+
+
+def test_one_paper_from_six_places_is_one_item_with_its_parts(story_week, capsys):
+    assert main(["gather", "-s", str(story_week.settings), "--dry-run", "--json"]) == 0
+
+    by_id = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}
+    story = by_id[f"arxiv:{PAPER}"]
+    assert (story["url"], story["title"], story["kind"]) == (
+        f"https://arxiv.org/abs/{PAPER}", "Scaling Rectified Flow Transformers", "paper")
+    assert [(part["label"], part["how"]) for part in story["parts"]] == [
+        ("code: Stability-AI/sd3", "cites it in its description on GitHub"),
+        ("weights: stabilityai/sd3-medium", f"tagged arxiv:{PAPER} on the Hub"),
+        ("weights: someone/sd3-anime", "fine-tuned from stabilityai/sd3-medium (its base_model)"),
+        ("release: huggingface/diffusers v0.36.0", "cites it in its release notes"),
+        ("in huggingface/diffusers #9101", "cites it in huggingface/diffusers #9101"),
+        ("discussion", "cites it in the entry"),
+    ]
+    assert story["signals"]["stars_in_period"] == 900 and story["signals"]["likes"] == 3000
+    assert "900 stars today on GitHub Trending" in " ".join(story["provenance"])
+    # The parts are not items of their own; the other paper sharing the repository stays a story of its own.
+    assert set(by_id) == {f"arxiv:{PAPER}", f"arxiv:{OTHER}", "huggingface.co/other/unrelated"}
+    assert by_id[f"arxiv:{OTHER}"]["parts"] == []
+
+
+def test_the_story_is_one_item_in_the_draft_and_deleting_it_drops_every_part(story_week):
+    run = ["gather", "-s", str(story_week.settings)]
+    assert main(run) == 0
+    path = story_week.issues / f"{WEEK}.md"
+    draft = path.read_text(encoding="utf-8")
+
+    [line] = [line for line in draft.splitlines() if "[code: Stability-AI/sd3]" in line]
+    assert line.count("](https://github.com/Stability-AI/sd3)") == 1  # the code is a part, not also a [code] link
+    assert "[weights: stabilityai/sd3-medium](https://huggingface.co/stabilityai/sd3-medium)" in line
+    assert draft.count("- [") == 3  # the story, the other paper, the unrelated model
+    assert "## Code" not in draft and "## Releases" not in draft and "## Discussions" not in draft
+
+    lines = draft.splitlines()
+    start = next(i for i, text in enumerate(lines) if text.startswith("- [Scaling Rectified"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("- [") or lines[i].startswith("## "))
+    path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
+    assert main(run) == 0
+
+    again = path.read_text(encoding="utf-8")
+    assert PAPER not in again and "code: Stability-AI/sd3" not in again and "sd3-medium" not in again
+    assert "reddit.com" not in again and "v0.36.0" not in again
+
+
+def test_explain_says_how_each_part_was_joined(story_week, capsys):
+    assert main(["gather", "-s", str(story_week.settings), "--dry-run"]) == 0
+    capsys.readouterr()
+
+    assert main(["explain", "-s", str(story_week.settings), f"https://arxiv.org/abs/{PAPER}"]) == 0
+
+    out = capsys.readouterr().out
+    assert (f"part: weights: stabilityai/sd3-medium https://huggingface.co/stabilityai/sd3-medium "
+            f"(joined: tagged arxiv:{PAPER} on the Hub)") in out
