@@ -52,7 +52,7 @@ def test_json_lists_sources_and_candidates_and_the_draft(two_feeds, capsys):
         ("arxiv:2403.03206", "paper", "Papers", True),
     }
     assert all(set(c) == {"id", "url", "title", "source", "kind", "published", "provenance", "signals",
-                          "cautions", "code_url", "pages", "parts", "score", "reasons", "minutes", "muted_by", "repeat_of",
+                          "cautions", "code_url", "pages", "parts", "follows", "score", "reasons", "minutes", "muted_by", "repeat_of",
                           "dropped_in", "selected"}
                for c in result["candidates"])
 

@@ -122,7 +122,7 @@ def test_the_mirror_is_cloned_once_then_fetched(upstream, tmp_path):
     [candidate] = [c for c in rank(items, week_window("2026-W48")) if c.item.key == "arxiv:2403.03206"]
     assert candidate.item.signals["citations"] == 2
     # The commit citing only this paper is a part of its story; #9101 cites a DOI too, so it stays its own item.
-    assert [label for label, _, _ in candidate.item.parts] == ["in huggingface/diffusers #9105"]
+    assert [part[0] for part in candidate.item.parts] == ["in huggingface/diffusers #9105"]
 
 
 def test_only_the_window_is_read_and_other_branches_are_ignored(upstream, tmp_path):

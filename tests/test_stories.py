@@ -120,3 +120,47 @@ def test_explain_says_how_each_part_was_joined(story_week, capsys):
     out = capsys.readouterr().out
     assert (f"part: weights: stabilityai/sd3-medium https://huggingface.co/stabilityai/sd3-medium "
             f"(joined: tagged arxiv:{PAPER} on the Hub)") in out
+
+
+def test_news_of_a_story_an_earlier_issue_carried_comes_as_one_update_per_event(project, feed_server):
+    from lamplighter.weeks import week_of
+
+    earlier = week_of((MONDAY - timedelta(days=7)).date())
+    project.write_issue(earlier, f"Title: t\nDate: 2026-01-01\nStatus: published\nIssue: 12\nWeek: {earlier}\n"
+                                 f"Summary: s\n\n## Papers\n\n- [Scaling Rectified Flow Transformers]"
+                                 f"(https://arxiv.org/abs/{PAPER}) · arXiv\n")
+    when = MONDAY + timedelta(hours=9)
+    feed_server.add("/hf/api/models", hf_models([
+        {"id": "stabilityai/sd3-medium", "likes": 3000, "downloads": 100000,
+         "tags": ["diffusers", f"arxiv:{PAPER}"], "pipeline_tag": "text-to-image"}]), content_type="application/json")
+    feed_server.add("/gh/trending/python", trending_page([
+        {"repo": "Stability-AI/sd3", "description": f"Official code of arXiv:{PAPER}", "language": "Python",
+         "stars": 3000, "in_period": 900}]), content_type="text/html")
+    feed_server.add("/arxiv/api/query", arxiv_new([  # a new version of the paper: the same story again
+        {"id": PAPER, "title": "Scaling Rectified Flow Transformers", "date": when, "authors": ["Robin Rombach"]}]))
+    project.configure([
+        {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"], "base_url": feed_server.url("/arxiv")},
+        {"name": "HF trending", "type": "hf_models", "pipeline_tag": "text-to-image", "base_url": feed_server.url("/hf")},
+        {"name": "GitHub Trending", "type": "github_trending", "language": "python", "base_url": feed_server.url("/gh")},
+    ])
+    run = ["gather", "-s", str(project.settings)]
+
+    assert main(run) == 0
+    assert main(run) == 0  # gathering again offers each event once
+
+    draft = (project.issues / f"{WEEK}.md").read_text(encoding="utf-8")
+    updates = draft.split("## Updates\n")[1].split("\n## ")[0]
+    assert [line for line in updates.splitlines() if line.startswith("- [")] == [
+        f"- [Code released](https://github.com/Stability-AI/sd3) for [Scaling Rectified Flow Transformers]"
+        f"(https://arxiv.org/abs/{PAPER}) (in [Issue 12]({{filename}}{earlier}.md)) · GitHub Trending",
+        f"- [Weights on the Hub](https://huggingface.co/stabilityai/sd3-medium) for [Scaling Rectified Flow "
+        f"Transformers](https://arxiv.org/abs/{PAPER}) (in [Issue 12]({{filename}}{earlier}.md)) · HF trending",
+    ]
+    assert "## Papers" not in draft and "## Code" not in draft and "## Models" not in draft
+
+    # Published, the update links back to the earlier issue's page.
+    path = project.issues / f"{WEEK}.md"
+    path.write_text(draft.replace("Status: draft", "Status: published"), encoding="utf-8")
+    output = project.build()
+    page = (output / "issues" / WEEK / "index.html").read_text(encoding="utf-8")
+    assert f'href="/issues/{earlier}/"' in page or f'issues/{earlier}/' in page

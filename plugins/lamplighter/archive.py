@@ -23,6 +23,8 @@ class Archive:
     weeks_by_key: dict[str, str] = field(default_factory=dict)  # item key -> the first week that linked it
     titles: dict[str, str] = field(default_factory=dict)  # an item's title -> its week
     dropped_in: dict[str, str] = field(default_factory=dict)  # item key -> the week the editor deleted it from
+    stories: dict[str, tuple[str, str]] = field(default_factory=dict)  # a published item's key -> (title, link)
+    issues: dict[str, str] = field(default_factory=dict)  # week -> "Issue 12", for an update's link back
 
     @classmethod
     def load(cls, issues_dir: Path, *, besides: str) -> Archive:
@@ -40,9 +42,12 @@ class Archive:
                 archive.dropped_in.setdefault(key, week)
             if metadata.get("status", "").lower() == "draft":
                 continue
+            archive.issues.setdefault(week, f"Issue {metadata['issue']}" if metadata.get("issue") else week)
             for item in items:
                 if not item.later:  # an item kept for a later issue was not published in this one
                     for key in [item.key, *sorted(record.parts_of({item.key}))]:
                         archive.weeks_by_key.setdefault(key, week)
-                    archive.titles.setdefault(item.title, week)
+                        archive.stories.setdefault(key, (item.title, item.url))
+                    if item.section != "updates":  # "Code released" is news of a story, not a story's title
+                        archive.titles.setdefault(item.title, week)
         return archive

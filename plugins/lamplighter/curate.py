@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import Item, item_key, join, merge, owner_link, reading_minutes, without_tracking
+from .items import Item, item_key, join, merge, owner_link, part_label, reading_minutes, without_tracking
 from .learn import Preferences
 from .weeks import Window
 
@@ -39,6 +39,8 @@ MIN_TITLE_WORDS = 4  # shorter titles ("v1.2.0", "Weekly notes") say too little 
 RAREST_WORDS = 3  # how many of a title's rarest words find the titles it may match
 WORD_STEM = 5  # letters of a word that count when finding them
 _HEAD_ORDER = {"paper": 0, "code": 1, "model": 2}  # what leads a story, first to last
+_EVENTS = {"code": "Code released", "weights": "Weights on the Hub", "release": "Shipped in a release"}
+_NEWS_KINDS = ("code", "model", "release")  # what is news of a story; a post citing an old paper is a post
 # A signal's value at which it counts as fully popular; log-scaled below that.
 POPULAR_AT = {"stars_in_period": 1000, "upvotes": 100, "likes": 1000, "citations": 2, "downloads": 100_000}
 
@@ -86,7 +88,44 @@ def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
     candidates = [_candidate(item, window, span, focus, archive, learned=taught,
                              repeat_by_title=next((weeks[j] for j in titles.similar(place, range(len(earlier)))), None))
                   for (item, place), taught in zip(stories, learned)]
-    return sorted(candidates, key=lambda c: (-c.score, c.item.title.lower()))
+    return sorted(_with_updates(candidates, archive), key=lambda c: (-c.score, c.item.title.lower()))
+
+
+def _with_updates(candidates: list[Candidate], archive: Archive) -> list[Candidate]:
+    """News of a story an earlier issue carried (or the editor dropped) comes as an update, once per event.
+
+    A repeated story's new parts (its code is out, its weights are on the Hub) are each an
+    update; code, a model or a release that names a published story (a repository citing
+    an earlier issue's paper) is one too. Parts published before, or updates the editor deleted, are not.
+    """
+    seen = {**archive.weeks_by_key, **archive.dropped_in}
+    changed = []
+    for candidate in candidates:
+        item, earlier = candidate.item, candidate.repeat_of or candidate.dropped_in
+        if earlier:
+            changed.append(candidate)
+            changed += [_update(candidate, url, label, how, item.key, archive, source=source)
+                        for label, url, how, source in item.parts if item_key(url) not in seen]
+            continue
+        story = next((key for link, _ in item.links_to if (key := item_key(link)) in archive.stories
+                      and key != item.key), None)
+        changed.append(_update(candidate, item.url, part_label(item), next(how for link, how in item.links_to
+                                                                            if item_key(link) == story), story, archive)
+                       if story and item.kind in _NEWS_KINDS else candidate)
+    return changed
+
+
+def _update(candidate: Candidate, url: str, label: str, how: str, story: str, archive: Archive, *,
+            source: str = "") -> Candidate:
+    week = archive.weeks_by_key.get(story) or archive.dropped_in.get(story, "")
+    title, link = archive.stories.get(story, (candidate.item.title, candidate.item.url))
+    event = _EVENTS.get(label.split(":")[0], f"New: {label}") if ":" in label else (
+        f"Merged into {label.removeprefix('in ')}" if label.startswith("in ") else f"New: {label}")
+    said = (how, *([f"you dropped the story in {week}"] if story in archive.dropped_in else []))
+    item = replace(candidate.item, url=url, title=f"{event} for {title}", kind="update", provenance=said,
+                   source=source or candidate.item.source,
+                   parts=(), links_to=(), pages=(), follows=(week, archive.issues.get(week, ""), title, link))
+    return replace(candidate, item=item, repeat_of=None, dropped_in=archive.dropped_in.get(item.key))
 
 
 def _same_keys_merged(items: Iterable[Item]) -> list[Item]:

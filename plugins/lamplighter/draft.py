@@ -25,7 +25,7 @@ from .text import markdown_text, markdown_url, shorten
 from .weeks import parse_week, week_days, week_label
 
 SECTION_TITLES = {
-    "paper": "Papers", "code": "Code", "model": "Models", "release": "Releases",
+    "update": "Updates", "paper": "Papers", "code": "Code", "model": "Models", "release": "Releases",
     "article": "Articles", "video": "Videos", "discussion": "Discussions",
 }
 SECTION_KINDS = {title.lower(): kind for kind, title in SECTION_TITLES.items()}
@@ -354,8 +354,13 @@ def render_item(item: Item) -> list[str]:
     known), its authors and description, and for models what to know before using them.
     """
     lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {_sources(item)}"]
+    if item.kind == "update" and len(item.follows) == 4:  # "Code released for [the paper](…) (in Issue 12)"
+        week, issue, title, link = item.follows
+        back = f" (in [{markdown_text(issue)}]({{filename}}{week}.md))" if issue else ""
+        lines = [f"- [{markdown_text(item.title.removesuffix(f' for {title}'))}]({markdown_url(item.url)}) for "
+                 f"[{markdown_text(title)}]({markdown_url(link)}){back} · {_sources(item)}"]
     seen = [markdown_text(line) for line in item.provenance]
-    parts = [(label, url) for label, url, _ in item.parts if is_web_link(url)]
+    parts = [(label, url) for label, url, _, _ in item.parts if is_web_link(url)]
     if item.code_url and is_web_link(item.code_url) and item_key(item.code_url) not in {item_key(u) for _, u in parts}:
         seen.append(f"[code]({markdown_url(item.code_url)})")
     seen += [f"[{markdown_text(label)}]({markdown_url(url)})" for label, url in parts]  # the story's other parts

@@ -10,10 +10,10 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 # Sections of the draft, in the order they appear.
-KINDS = ("paper", "code", "model", "release", "article", "video", "discussion")
+KINDS = ("update", "paper", "code", "model", "release", "article", "video", "discussion")
 # Minutes a reader spends on an item of each kind, from the newsletter: reading an abstract
 # and its figures, skimming a repository's README, watching part of a talk.
-READING_MINUTES = {"paper": 6, "code": 3, "model": 2, "release": 2, "article": 5, "video": 10, "discussion": 3}
+READING_MINUTES = {"update": 2, "paper": 6, "code": 3, "model": 2, "release": 2, "article": 5, "video": 10, "discussion": 3}
 
 # New-style ids (2403.03206) and old-style ones (astro-ph/0601001, math.GT/0309136).
 ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
@@ -58,7 +58,7 @@ class Item:
     other sources' own pages on the same story, as (source name, link). `links_to` are the
     stories a source says this item belongs to, as (link, how it says so: "tagged
     arxiv:2403.03206 on the Hub"); `parts` are the items joined under this one, the head of
-    its story, as (label, link, how they were joined).
+    its story, as (label, link, how they were joined, the sources that offered them).
     """
 
     url: str
@@ -76,7 +76,8 @@ class Item:
     from_owner: bool = False
     pages: tuple[tuple[str, str], ...] = ()
     links_to: tuple[tuple[str, str], ...] = ()
-    parts: tuple[tuple[str, str, str], ...] = ()
+    parts: tuple[tuple[str, str, str, str], ...] = ()
+    follows: tuple[str, str, str, str] = ()  # an update's earlier story: (week, issue label, title, link)
 
     @property
     def key(self) -> str:
@@ -240,11 +241,11 @@ def join(head: Item, members: list[tuple[Item, str]]) -> Item:
     if not members:
         return head
     merged = merge([head, *(member for member, _ in members)], primary=head)
-    parts = {item_key(url): (label, url, how) for label, url, how in head.parts}
+    parts = {item_key(part[1]): part for part in head.parts}
     for member, how in members:
-        parts.setdefault(member.key, (part_label(member), member.url, how))
-        for label, url, their_how in member.parts:
-            parts.setdefault(item_key(url), (label, url, their_how))
+        parts.setdefault(member.key, (part_label(member), member.url, how, member.source))
+        for part in member.parts:
+            parts.setdefault(item_key(part[1]), part)
     parts.pop(head.key, None)
     ordered = sorted(parts.values(), key=lambda part: next(
         (rank for rank, start in enumerate(("code", "weights", "release", "in ")) if part[0].startswith(start)), 4))

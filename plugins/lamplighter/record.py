@@ -60,7 +60,7 @@ class Record:
             self.pending.setdefault(item.key, {
                 "url": item.url, "title": item.title, "source": item.source, "kind": item.kind,
                 "first_offered": day.isoformat(),
-                **({"parts": sorted({item_key(url) for _, url, _ in item.parts})} if item.parts else {}),
+                **({"parts": sorted({item_key(part[1]) for part in item.parts})} if item.parts else {}),
             })
 
     def parts_of(self, keys: set[str]) -> set[str]:

@@ -110,7 +110,9 @@ def as_json(week: str, reports: Sequence[SourceReport], candidates: Sequence[Can
                 "cautions": list(c.item.cautions),
                 "code_url": c.item.code_url or None,
                 "pages": [{"source": name, "url": url} for name, url in c.item.pages],
-                "parts": [{"label": label, "url": url, "how": how} for label, url, how in c.item.parts],
+                "parts": [{"label": label, "url": url, "how": how, "source": source}
+                          for label, url, how, source in c.item.parts],
+                "follows": dict(zip(("week", "issue", "title", "url"), c.item.follows)) or None,
                 "score": c.score,
                 "reasons": c.reasons,
                 "minutes": c.minutes,

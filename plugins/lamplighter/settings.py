@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_FOCUS": {},
     "LAMPLIGHTER_MUTE": {},
     "LAMPLIGHTER_BUDGET_MINUTES": 120,
-    "LAMPLIGHTER_SECTION_CAPS": {"paper": 12, "code": 8, "model": 6, "release": 6, "article": 8, "video": 4,
+    "LAMPLIGHTER_SECTION_CAPS": {"update": 6, "paper": 12, "code": 8, "model": 6, "release": 6, "article": 8, "video": 4,
                                  "discussion": 4},
     "LAMPLIGHTER_LOCK_WAIT": 300,
     "LAMPLIGHTER_HISTORY": None,
