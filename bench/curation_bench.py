@@ -26,7 +26,6 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -37,6 +36,7 @@ from lamplighter import curate
 from lamplighter.gather import gather
 from lamplighter.settings import from_pelican
 from lamplighter.weeks import week_of, week_window
+import gather_bench
 from report import Result, table
 
 ENTRIES, SAMPLE, SECONDS_TARGET, AGREEMENT, JOIN_SECONDS = 30_000, 3_000, 10.0, 0.99, 2.0
@@ -85,24 +85,6 @@ def feed_body(entries: list[str], now: datetime) -> bytes:
                     f"<pubDate>{format_datetime(now - timedelta(seconds=n))}</pubDate></item>"
                     for n, title in enumerate(entries))
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'.encode()
-
-
-def serve(body: bytes) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def all_against_all(names: list[str]) -> list[int]:
@@ -161,7 +143,7 @@ def run() -> list[Result]:
     rng = random.Random(48)
     now = datetime.now(timezone.utc)
     entries = titles(rng, ENTRIES)
-    server = serve(feed_body(entries, now))
+    server = gather_bench.start_server({"/big.rss": feed_body(entries, now)}, {"200": 0, "304": 0}, threading.Lock())
     with tempfile.TemporaryDirectory() as cache:
         settings = from_pelican({"PATH": cache, "LAMPLIGHTER_CACHE_DIR": cache, "LAMPLIGHTER_TIMEOUT": 60,
                                  "LAMPLIGHTER_SOURCES": [{"name": "Big", "type": "feed",

@@ -54,18 +54,26 @@ def everything(project, feed_server, tmp_path):
     upstream = Upstream(tmp_path / "diffusers")
     upstream.commit("Add SD3 pipeline (#9101)", {"pipeline_sd3.py": f'"""See arXiv:{PAPER}."""\n'}, when=when)
 
+    gh = feed_server.url("/gh")
+    project.configure(every_type(feed_server, upstream, [
+        {"name": "Robin Rombach on GitHub", "type": "github_user", "user": "rromb", "base_url": gh}], [
+        {"name": "AK on X", "type": "feed", "url": feed_server.url("/bridge/ak.xml")}]))
+    return project
+
+
+def every_type(feed_server, upstream: Upstream, before_repo: list[dict], after: list[dict]) -> list[dict]:
+    """Sources of every type on the test server, and the local diffusers repository."""
     gh, hf = feed_server.url("/gh"), feed_server.url("/hf")
-    project.configure([
+    return [
         {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"], "base_url": feed_server.url("/arxiv")},
         {"name": "HF Papers", "type": "hf_papers", "base_url": hf},
         {"name": "HF trending", "type": "hf_models", "pipeline_tag": "text-to-image", "base_url": hf},
         {"name": "GitHub Trending", "type": "github_trending", "language": "python", "base_url": gh},
         {"name": "diffusers releases", "type": "github_releases", "repo": "huggingface/diffusers", "base_url": gh},
-        {"name": "Robin Rombach on GitHub", "type": "github_user", "user": "rromb", "base_url": gh},
+        *before_repo,
         {"name": "diffusers", "type": "github_repo", "repo": "huggingface/diffusers", "git_url": str(upstream.path)},
-        {"name": "AK on X", "type": "feed", "url": feed_server.url("/bridge/ak.xml")},
-    ])
-    return project
+        *after,
+    ]
 
 
 def test_a_dry_run_lists_every_sources_candidates_with_their_provenance_merged(everything, capsys):

@@ -15,7 +15,7 @@ import pytest
 from feeds import atom
 from lamplighter.cli import main
 from services import arxiv_new, github_atom, hf_daily_papers, hf_models, trending_page
-from test_all_sources import MONDAY, WEEK
+from test_all_sources import MONDAY, WEEK, every_type
 from test_github_repo_source import Upstream
 
 PAPER, OTHER = "2611.03206", "2611.07777"
@@ -52,17 +52,9 @@ def story_week(project, feed_server, tmp_path):
          "date": when, "summary": f'&lt;a href="https://huggingface.co/papers/{PAPER}"&gt;the paper&lt;/a&gt;'}]))
     upstream = Upstream(tmp_path / "diffusers")
     upstream.commit("Add SD3 pipeline (#9101)", {"pipeline_sd3.py": f'"""See arXiv:{PAPER}."""\n'}, when=when)
-    gh, hf = feed_server.url("/gh"), feed_server.url("/hf")
-    project.configure([
-        {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"], "base_url": feed_server.url("/arxiv")},
-        {"name": "HF Papers", "type": "hf_papers", "base_url": hf},
-        {"name": "HF trending", "type": "hf_models", "pipeline_tag": "text-to-image", "base_url": hf},
-        {"name": "GitHub Trending", "type": "github_trending", "language": "python", "base_url": gh},
-        {"name": "diffusers releases", "type": "github_releases", "repo": "huggingface/diffusers", "base_url": gh},
-        {"name": "diffusers", "type": "github_repo", "repo": "huggingface/diffusers", "git_url": str(upstream.path)},
+    project.configure(every_type(feed_server, upstream, [], [
         {"name": "r/StableDiffusion", "type": "feed", "kind": "discussion",
-         "url": feed_server.url("/r/StableDiffusion.rss")},
-    ])
+         "url": feed_server.url("/r/StableDiffusion.rss")}]))
     return project
 
 
