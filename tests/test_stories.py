@@ -8,6 +8,7 @@ git repository for the commit): a model's `arxiv:` tag and `base_model`, HF Pape
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -155,4 +156,7 @@ def test_news_of_a_story_an_earlier_issue_carried_comes_as_one_update_per_event(
     path.write_text(draft.replace("Status: draft", "Status: published"), encoding="utf-8")
     output = project.build()
     page = (output / "issues" / WEEK / "index.html").read_text(encoding="utf-8")
-    assert f'href="/issues/{earlier}/"' in page or f'issues/{earlier}/' in page
+    assert f'issues/{earlier}/"' in page
+    # And the earlier issue's item links forward to its news.
+    first = (output / "issues" / earlier / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'class="follow-up">Update: <a href="[^"]*issues/{WEEK}/">Code released, Issue 13</a>', first)

@@ -6,6 +6,7 @@ Receivers are module-level functions, so the signals keep them alive.
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,9 @@ from . import draft, emails, feeds, reader, search, sitemap, sources_page, write
 if TYPE_CHECKING:
     from bs4 import Tag
 
+# An update's first line as the issue reader renders it: the event, the story's link, the earlier issue's file.
+_UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="([^"]*)">[^<]*</a> '
+                     r'\(in <a href="\{filename\}([^"/]+\.md)">')
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
 
@@ -27,6 +31,7 @@ def register() -> None:
     signals.initialized.connect(emails.forget_early)
     signals.content_object_init.connect(describe_issue)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.article_generator_finalized.connect(link_follow_ups)
     signals.article_generator_finalized.connect(search.name_bundles)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
@@ -52,6 +57,28 @@ def link_neighbours(generator: object) -> None:
     issues = sorted(generator.articles, key=lambda article: article.date)
     for older, newer in zip(issues, issues[1:]):
         older.newer_issue, newer.older_issue = newer, older
+
+
+def link_follow_ups(generator: object) -> None:
+    """An item with news in a later issue links to it ("Update: Code released, Issue 14"), as the update links back.
+
+    The later issue's `## Updates` item names the story's link and the earlier issue's file
+    (`{filename}2026-W47.md`); the earlier page gets a line under that item. The links stay
+    `{filename}` links, which Pelican resolves as it does the editor's own.
+    """
+    issues = {Path(issue.source_path).name: issue for issue in generator.articles}
+    for later in sorted(generator.articles, key=lambda article: article.date):
+        label = f"Issue {later.metadata['issue']}" if later.metadata.get("issue") else later.metadata.get("week", "")
+        for event, story, earlier_name in _UPDATE.findall(later._content or ""):
+            earlier = issues.get(earlier_name)
+            html = (earlier._content or "") if earlier else ""
+            start = html.find(f'<a href="{story}"')
+            end = html.find("</li>", start)
+            if earlier is None or start < 0 or end < 0:
+                continue
+            note = (f'<p class="follow-up">Update: <a href="{{filename}}{Path(later.source_path).name}">'
+                    f"{event}, {html_escape(label)}</a></p>")
+            earlier._content = html[:end] + note + html[end:]
 
 
 def _without_later_items(html: str) -> str:
