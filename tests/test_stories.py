@@ -160,3 +160,24 @@ def test_news_of_a_story_an_earlier_issue_carried_comes_as_one_update_per_event(
     # And the earlier issue's item links forward to its news.
     first = (output / "issues" / earlier / "index.html").read_text(encoding="utf-8")
     assert re.search(rf'class="follow-up">Update: <a href="[^"]*issues/{WEEK}/">Code released, Issue 13</a>', first)
+
+
+def test_a_code_link_in_an_arxiv_comment_joins_the_trending_repository_to_its_paper(project, feed_server, capsys):
+    when = MONDAY + timedelta(hours=9)
+    feed_server.add("/arxiv/api/query", arxiv_new([
+        {"id": OTHER, "title": "Flow Distillation in One Step", "date": when, "authors": ["Robin Rombach"],
+         "comment": "12 pages. Code: https://github.com/rromb/flow-distill."}]))
+    feed_server.add("/gh/trending/python", trending_page([
+        {"repo": "rromb/flow-distill", "description": "Distilling flows", "language": "Python", "stars": 500,
+         "in_period": 120}]), content_type="text/html")
+    project.configure([
+        {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"], "base_url": feed_server.url("/arxiv")},
+        {"name": "GitHub Trending", "type": "github_trending", "language": "python", "base_url": feed_server.url("/gh")},
+    ])
+
+    assert main(["gather", "-s", str(project.settings), "--dry-run", "--json"]) == 0
+
+    [story] = json.loads(capsys.readouterr().out)["candidates"]
+    assert story["url"] == f"https://arxiv.org/abs/{OTHER}"
+    assert [(part["label"], part["how"]) for part in story["parts"]] == [
+        ("code: rromb/flow-distill", "its code, linked in its arXiv comment")]
