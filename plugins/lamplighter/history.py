@@ -16,6 +16,7 @@ import json
 import lzma
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ class Week:
     week: str
     candidates: list[Item]
     kept: list[str]  # the links the editor picked, as the history gives them
+    noted: frozenset[str] = frozenset()  # the keys of picks the editor wrote a note under (the archive's weeks)
 
-    @property
+    @cached_property  # asked once per candidate
     def kept_keys(self) -> set[str]:
         return {item_key(url) for url in self.kept}
 
@@ -62,12 +64,12 @@ def read(path: Path) -> list[Week]:
     return sorted(weeks, key=lambda week: week.week)
 
 
-def from_archive(issues_dir: Path) -> list[Week]:
-    """The project's own weeks: each published issue with its record of what gathering offered it."""
+def from_archive(issues_dir: Path, *, before: str | None = None) -> list[Week]:
+    """The project's own weeks (before the week `before`): each published issue with its record of what was offered."""
     weeks = []
     for path in sorted(issues_dir.glob("*.md")):
         record = path.with_name(f"{path.stem}.gathered.json")
-        if not record.exists():
+        if (before is not None and path.stem >= before) or not record.exists():
             continue
         issue = draft.parse(files.read_text(path) or "")
         if issue.is_draft:
@@ -78,8 +80,15 @@ def from_archive(issues_dir: Path) -> list[Week]:
                            source=str(info.get("source") or ""), kind=str(info.get("kind") or "article"))
                       for key, info in offered.items()]
         kept = [item.url for item in candidates if item.key in present]
-        weeks.append(Week(issue.metadata.get("week", path.stem), candidates, kept))
+        noted = frozenset(item.key for item in issue.items if _annotated(issue, item))
+        weeks.append(Week(issue.metadata.get("week", path.stem), candidates, kept, noted))
     return weeks
+
+
+def _annotated(issue: draft.Draft, item: draft.DraftItem) -> bool:
+    """An item with a paragraph of the editor's own: a blank line, then more text, inside it."""
+    block = issue.lines[item.start:item.end]
+    return any(not line.strip() and later.strip() for line, later in zip(block, block[1:]))
 
 
 def _week(line: Any) -> Week:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,9 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from . import draft, files
+from . import files, history
 from .history import Week
 from .items import Item
-from .record import Record
 
 VERSION = 2  # of the learner: a cached model of another version is fitted again
 MIN_KEPT, MIN_LEFT = 3, 3  # fewer examples of either say nothing yet
@@ -80,8 +79,8 @@ class Preferences:
         examples they were fitted on: the same archive reuses them, any change, a missing
         or unreadable file, or another version of the learner fits them again.
         """
-        examples = [*history_examples([week for week in history_weeks if week.week < before]),
-                    *_examples(issues_dir, before)]
+        weeks = [week for week in history_weeks if week.week < before]
+        examples = history_examples([*weeks, *history.from_archive(issues_dir, before=before)])
         if cache_dir is None:
             return cls.from_examples(examples)
         digest = hashlib.sha256(repr([VERSION, *((e.item.url, e.item.title, e.item.source, e.item.kind, e.kept)
@@ -141,8 +140,9 @@ class Preferences:
 
 
 def history_examples(weeks: Sequence[Week]) -> list[Example]:
-    """Every candidate of a history's weeks: kept if the editor picked it, otherwise not."""
-    return [Example(item, 1.0 if item.key in week.kept_keys else 0.0) for week in weeks for item in week.candidates]
+    """Every candidate of the weeks: kept if the editor picked it (twice over with their note), otherwise not."""
+    return [Example(item, 2.0 if item.key in week.noted else 1.0 if item.key in week.kept_keys else 0.0)
+            for week in weeks for item in week.candidates]
 
 
 def _text(item: Item) -> str:
@@ -160,24 +160,3 @@ def _standard(values: Any) -> np.ndarray:
     values = np.asarray(values, dtype=float).ravel()
     spread = values.std()
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
-
-
-def _examples(issues_dir: Path, before: str) -> Iterable[Example]:
-    for path in sorted(issues_dir.glob("*.md")):
-        record = path.with_name(f"{path.stem}.gathered.json")
-        if path.stem >= before or not record.exists():
-            continue
-        issue = draft.parse(files.read_text(path) or "")
-        if issue.is_draft:
-            continue
-        present = {item.key: item for item in issue.items}
-        for key, info in Record.load(record).offered.items():
-            item = Item(url=str(info.get("url") or key), title=str(info.get("title", "")),
-                        source=str(info.get("source", "")), kind=str(info.get("kind") or "article"))
-            yield Example(item, 0.0 if key not in present else 2.0 if _annotated(issue, present[key]) else 1.0)
-
-
-def _annotated(issue: draft.Draft, item: draft.DraftItem) -> bool:
-    """An item with a paragraph of the editor's own: a blank line, then more text, inside it."""
-    block = issue.lines[item.start:item.end]
-    return any(not line.strip() and later.strip() for line, later in zip(block, block[1:]))
