@@ -119,8 +119,7 @@ def cmd_backtest(args: argparse.Namespace, console: Console) -> int:
             console.print(f"Nothing to replay: a backtest needs two published issues with their records "
                           f"({len(weeks)} in {config.content_path / 'issues'}).")
             return 1
-    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources}) \
-        if config else curate.Focus()
+    focus = curate.Focus.of(config) if config else curate.Focus()
     start = next((index for index, week in enumerate(weeks) if week.week >= args.start), len(weeks)) \
         if args.start else 1
     with Progress(TextColumn("Replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),

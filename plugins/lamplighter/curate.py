@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from .archive import Archive
 from .items import Item, item_key, join, merge, owner_link, part_label, reading_minutes, without_tracking
 from .learn import Preferences
+from .settings import Settings
 from .weeks import Window
 
 TITLE_SIMILARITY = 92  # rapidfuzz token_sort_ratio at which two titles are one story
@@ -71,6 +72,12 @@ class Focus:
     mute: Mapping[str, Sequence[str]] = field(default_factory=dict)
     weights: Mapping[str, float] = field(default_factory=dict)  # source name -> weight
     learned: Preferences = field(default_factory=Preferences)  # from what the editor kept and dropped
+
+    @classmethod
+    def of(cls, config: Settings, learned: Preferences | None = None) -> Focus:
+        """The settings' focus terms, mutes and source weights, and what was learned."""
+        return cls(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},
+                   learned or Preferences())
 
 
 def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
@@ -280,7 +287,7 @@ def _searchable(item: Item) -> str:
 
 
 def _muted_by(item: Item, text: str, mute: Mapping[str, Sequence[str]]) -> str | None:
-    host = (urlsplit(item.url).hostname or "").removeprefix("www.")
+    host = _host(item.url)
     path = urlsplit(item.url).path.strip("/").casefold()
     tests = {
         "terms": lambda term: re.search(rf"(?<!\w){re.escape(term.casefold())}(?!\w)", text),

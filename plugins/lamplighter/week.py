@@ -40,9 +40,8 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     issues_dir = issues.draft_path(config.content_path, week).parent
     last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)  # before this ranking is saved
     archive = Archive.load(issues_dir, besides=week)
-    focus = curate.Focus(config.focus, config.mute, {s.name: s.options.get("weight", 1.0) for s in config.sources},
-                         Preferences.learn(issues_dir, before=week, cache_dir=config.cache_dir,
-                                           history_weeks=history.read(config.history) if config.history else ()))
+    focus = curate.Focus.of(config, Preferences.learn(issues_dir, before=week, cache_dir=config.cache_dir,
+                                                      history_weeks=history.read(config.history) if config.history else ()))
     candidates = curate.rank(gathering.items, window, focus, archive)
     budget = curate.Budget(config.budget_minutes, config.section_caps)
     # Even with nothing new, last week's [later] items move into this week's draft.
