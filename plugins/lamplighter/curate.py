@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import Item, item_key, join, merge, owner_link, part_label, reading_minutes, without_tracking
+from .items import Item, item_key, join, merge, owner_link, part_label, part_role, reading_minutes, without_tracking
 from .learn import Preferences
 from .settings import Settings
 from .weeks import Window
@@ -103,7 +103,8 @@ def _with_updates(candidates: list[Candidate], archive: Archive) -> list[Candida
 
     A repeated story's new parts (its code is out, its weights are on the Hub) are each an
     update; code, a model or a release that names a published story (a repository citing
-    an earlier issue's paper) is one too. Parts published before, or updates the editor deleted, are not.
+    an earlier issue's paper) is one too. Parts published before, or updates the editor
+    deleted, are not.
     """
     seen = {**archive.weeks_by_key, **archive.dropped_in}
     changed = []
@@ -114,10 +115,9 @@ def _with_updates(candidates: list[Candidate], archive: Archive) -> list[Candida
             changed += [_update(candidate, url, label, how, item.key, archive, source=source)
                         for label, url, how, source in item.parts if item_key(url) not in seen]
             continue
-        story = next((key for link, _ in item.links_to if (key := item_key(link)) in archive.stories
-                      and key != item.key), None)
-        changed.append(_update(candidate, item.url, part_label(item), next(how for link, how in item.links_to
-                                                                            if item_key(link) == story), story, archive)
+        story, how = next(((key, how) for link, how in item.links_to
+                           if (key := item_key(link)) in archive.stories and key != item.key), (None, ""))
+        changed.append(_update(candidate, item.url, part_label(item), how, story, archive)
                        if story and item.kind in _NEWS_KINDS else candidate)
     return changed
 
@@ -126,8 +126,8 @@ def _update(candidate: Candidate, url: str, label: str, how: str, story: str, ar
             source: str = "") -> Candidate:
     week = archive.weeks_by_key.get(story) or archive.dropped_in.get(story, "")
     title, link = archive.stories.get(story, (candidate.item.title, candidate.item.url))
-    event = _EVENTS.get(label.split(":")[0], f"New: {label}") if ":" in label else (
-        f"Merged into {label.removeprefix('in ')}" if label.startswith("in ") else f"New: {label}")
+    role = part_role(label)
+    event = f"Merged into {label.removeprefix('in ')}" if role == "merge" else _EVENTS.get(role, f"New: {label}")
     said = (how, *([f"you dropped the story in {week}"] if story in archive.dropped_in else []))
     item = replace(candidate.item, url=url, title=f"{event} for {title}", kind="update", provenance=said,
                    source=source or candidate.item.source,

@@ -353,12 +353,13 @@ def render_item(item: Item) -> list[str]:
     Under the link, one paragraph: how the sources came to it (with a link to its code, when
     known), its authors and description, and for models what to know before using them.
     """
-    lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {_sources(item)}"]
     if item.kind == "update" and len(item.follows) == 4:  # "Code released for [the paper](…) (in Issue 12)"
         week, issue, title, link = item.follows
         back = f" (in [{markdown_text(issue)}]({{filename}}{week}.md))" if issue else ""
         lines = [f"- [{markdown_text(item.title.removesuffix(f' for {title}'))}]({markdown_url(item.url)}) for "
                  f"[{markdown_text(title)}]({markdown_url(link)}){back} · {_sources(item)}"]
+    else:
+        lines = [f"- [{markdown_text(item.title)}]({markdown_url(item.url)}) · {_sources(item)}"]
     seen = [markdown_text(line) for line in item.provenance]
     parts = [(label, url) for label, url, _, _ in item.parts if is_web_link(url)]
     if item.code_url and is_web_link(item.code_url) and item_key(item.code_url) not in {item_key(u) for _, u in parts}:

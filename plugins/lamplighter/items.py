@@ -44,6 +44,8 @@ ADDITIVE_SIGNALS = ("citations",)
 # a repository's GitHub's, a model's the Hub's. Another site may mention the story, never replace them.
 HF_PAPERS_PAGE = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/papers(?:[/?#]|$)", re.IGNORECASE)
 HOME_SITES = ("github.com", "huggingface.co")
+# What a story's parts are, in the order a reader looks for them (`part_label` writes them, `part_role` reads them).
+PART_ROLES = ("code", "weights", "release", "merge")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,8 +202,9 @@ def merge(items: list[Item], *, primary: Item | None = None) -> Item:
     A story's own page (a paper, a repository, a model) gives the link, title and text, and
     of several, the one its owner offered (arXiv's listing of a paper, whatever a blog that
     links to it calls it); then the fullest item (with an abstract and authors, rather than
-    a bare citation in a commit). The others add their source names, provenance, tags, signals and cautions, and, when
-    they link elsewhere, their own page as a labelled link (`pages`).
+    a bare citation in a commit). The others add their source names, provenance, tags,
+    signals and cautions, and, when they link elsewhere, their own page as a labelled link
+    (`pages`).
     """
     if len(items) == 1:
         return items[0]
@@ -213,9 +216,9 @@ def merge(items: list[Item], *, primary: Item | None = None) -> Item:
         for name, value in item.signals.items():
             signals[name] = signals.get(name, 0) + value if name in ADDITIVE_SIGNALS else max(signals.get(name, 0), value)
     pages: dict[str, tuple[str, str]] = {}  # the first source to give a link names it
-    for item in others:
-        for name, url in [*primary.pages, (item.source.split(" · ")[0], item.url), *item.pages]:
-            pages.setdefault(item_key(url), (name, url))
+    for name, url in [*primary.pages, *(page for item in others
+                                        for page in [(item.source.split(" · ")[0], item.url), *item.pages])]:
+        pages.setdefault(item_key(url), (name, url))
     pages.pop(primary.key, None)
     return replace(
         primary,
@@ -233,10 +236,8 @@ def merge(items: list[Item], *, primary: Item | None = None) -> Item:
 def join(head: Item, members: list[tuple[Item, str]]) -> Item:
     """One story: the head's title and link, and each member as a labelled part with how it was joined.
 
-    Parts come in the order a reader looks for them: code, weights, releases, integrations, the rest.
-
     The members add their sources, provenance, tags, signals and cautions, as in `merge`,
-    and their own parts; the story reads in the head's reading time.
+    and their own parts, in `PART_ROLES` order; the story reads in the head's reading time.
     """
     if not members:
         return head
@@ -247,10 +248,17 @@ def join(head: Item, members: list[tuple[Item, str]]) -> Item:
         for part in member.parts:
             parts.setdefault(item_key(part[1]), part)
     parts.pop(head.key, None)
-    ordered = sorted(parts.values(), key=lambda part: next(
-        (rank for rank, start in enumerate(("code", "weights", "release", "in ")) if part[0].startswith(start)), 4))
+    ordered = sorted(parts.values(), key=lambda part: (PART_ROLES + ("",)).index(part_role(part[0])))
     return replace(merged, pages=tuple(page for page in merged.pages if item_key(page[1]) not in parts),
                    parts=tuple(ordered), links_to=head.links_to)
+
+
+def part_role(label: str) -> str:
+    """What a part's label says it is, one of `PART_ROLES` ("merge" for "in org/repo #N"), or "" for the rest."""
+    if label.startswith("in "):
+        return "merge"
+    role, colon, _ = label.partition(":")
+    return role if colon and role in PART_ROLES else ""
 
 
 def part_label(item: Item) -> str:

@@ -71,10 +71,12 @@ def link_follow_ups(generator: object) -> None:
         label = f"Issue {later.metadata['issue']}" if later.metadata.get("issue") else later.metadata.get("week", "")
         for event, story, earlier_name in _UPDATE.findall(later._content or ""):
             earlier = issues.get(earlier_name)
-            html = (earlier._content or "") if earlier else ""
+            if earlier is None:
+                continue
+            html = earlier._content or ""
             start = html.find(f'<a href="{story}"')
             end = html.find("</li>", start)
-            if earlier is None or start < 0 or end < 0:
+            if start < 0 or end < 0:
                 continue
             note = (f'<p class="follow-up">Update: <a href="{{filename}}{Path(later.source_path).name}">'
                     f"{event}, {html_escape(label)}</a></p>")

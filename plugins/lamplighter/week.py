@@ -38,7 +38,7 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     """
     gathering = gather(config, window, on_done=on_done, now=now)
     issues_dir = issues.draft_path(config.content_path, week).parent
-    last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)  # before this ranking is saved
+    last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)
     archive = Archive.load(issues_dir, besides=week)
     focus = curate.Focus.of(config, Preferences.learn(issues_dir, before=week, cache_dir=config.cache_dir,
                                                       history_weeks=history.read(config.history) if config.history else ()))

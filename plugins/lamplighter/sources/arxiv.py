@@ -106,8 +106,8 @@ def describe_cited(items: list[Item], fetcher: Any, base_url: str | None = None)
         raise SourceError(f"arXiv refused the ids: {plain_text(errors[0].get('summary', '')) or 'no reason given'}")
     papers = {item_key(paper.url): paper for entry in parsed.entries
               if (paper := _item(entry, SourceConfig("arXiv", TYPE, {}), {}))}
-    return [replace(item, title=paper.title, authors=paper.authors, summary=item.summary or paper.summary, from_owner=True,
-                    tags=tuple(dict.fromkeys([*item.tags, *paper.tags])))
+    return [replace(item, title=paper.title, authors=paper.authors, summary=item.summary or paper.summary,
+                    from_owner=True, tags=tuple(dict.fromkeys([*item.tags, *paper.tags])))
             if _only_cited(item) and (paper := papers.get(item_key(item.url))) else item
             for item in items]
 

@@ -99,18 +99,19 @@ def _self_link(feed: Any) -> str:
 def entry_item(entry: Any, *, base: str, source: SourceConfig, kind: str | None = None) -> Item:
     """An entry as an item; its url is empty when it has no web link (never the feed's own address)."""
     url = _web_link(entry.get("link", ""), base)
+    declared = kind or source.options.get("kind")
+    text = " ".join([str(entry.get("summary", "")), *(str(part.get("value", "")) for part in entry.get("content", []))])
     return Item(
         url=url,
         title=plain_text(entry.get("title", "")) or url,
         source=source.name,
-        kind=kind or source.options.get("kind") or (guess_kind(url) if url else "article"),
+        kind=declared or (guess_kind(url) if url else "article"),
         published=entry_date(entry),
         summary=_ARXIV_PREAMBLE.sub("", plain_text(entry.get("summary", ""))),
         authors=_authors(entry),
         tags=tuple(term for t in entry.get("tags", []) if (term := plain_text(t.get("term") or ""))),
-        links_to=() if url and item_key(url).startswith("arxiv:") else cited_once(
-            " ".join([str(entry.get("summary", "")), *(str(part.get("value", "")) for part in entry.get("content", []))]),
-            f"cites it in {'its release notes' if (kind or source.options.get('kind')) == 'release' else 'the entry'}"),
+        links_to=() if item_key(url).startswith("arxiv:") else cited_once(
+            text, f"cites it in {'its release notes' if declared == 'release' else 'the entry'}"),
     )
 
 

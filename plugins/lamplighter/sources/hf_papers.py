@@ -91,8 +91,8 @@ def _item(entry: dict[str, Any], source: SourceConfig) -> Item | None:
         provenance=tuple(seen),
         signals={"upvotes": upvotes, "comments": count(entry.get("numComments"))},
         code_url=code if is_web_link(code) else "",
-        links_to=tuple((link, f"{field} on HF Papers") for field, link in (("githubRepo", code),
-                                                                             ("projectPage", str(paper.get("projectPage") or "")))
+        links_to=tuple((link, f"{field} on HF Papers")
+                       for field, link in (("githubRepo", code), ("projectPage", str(paper.get("projectPage") or "")))
                        if is_web_link(link)),
     )
 
