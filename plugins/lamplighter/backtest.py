@@ -42,11 +42,7 @@ def replay(weeks: Sequence[Week], focus: curate.Focus | None = None, *, start: i
         picked_before = {key for past in earlier for key in past.kept_keys}
         ranked = curate.rank(week.candidates, _window(week), replace(focus, learned=_learned(earlier)),
                              _archive(earlier))
-        places: dict[str, int] = {}
-        for place, candidate in enumerate((c for c in ranked if c.eligible), 1):
-            for url in [candidate.item.url, *(page for _, page in candidate.item.pages)]:
-                places.setdefault(item_key(url), place)
-        ranks = {url: places.get(item_key(url)) for url in week.kept}
+        ranks = _ranks([candidate.item for candidate in ranked if candidate.eligible], week)
         scored.append({"week": week.week, "candidates": len(week.candidates), "kept": list(week.kept),
                        "ranks": ranks, **score(ranks, len(week.kept))})
         pool = [item for item in week.candidates if item.key not in picked_before]
@@ -100,9 +96,11 @@ def _window(week: Week) -> Window:
 
 
 def _ranks(order: Sequence[Item], week: Week) -> dict[str, int | None]:
+    """Each pick's place in the order, found by its link or by another source's page merged into an item."""
     places: dict[str, int] = {}
     for place, item in enumerate(order, 1):
-        places.setdefault(item.key, place)
+        for url in [item.url, *(page for _, page in item.pages)]:
+            places.setdefault(item_key(url), place)
     return {url: places.get(item_key(url)) for url in week.kept}
 
 
