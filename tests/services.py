@@ -47,14 +47,18 @@ def arxiv_old(entries: list[dict], *, query: str = 'au:"Robin Rombach"') -> str:
 
 
 def arxiv_new(entries: list[dict]) -> str:
-    """The arXiv API's Atom since its 2025 rewrite: https links, namespaces on the root, affiliations."""
+    """The arXiv API's Atom since its 2025 rewrite: https links, namespaces on the root, affiliations.
+
+    An entry's `version` past 1 is a revised paper: `published` stays its first version's
+    date (`date`), `updated` is the newest version's (`revised`).
+    """
     body = "".join(f"""
   <entry>
     <id>https://arxiv.org/abs/{e['id']}v{e.get('version', 1)}</id>
     <title>{_wrapped(e['title'])}</title>
-    <updated>{e['date']:{ATOM_TIME}}</updated>
-    <link href="https://arxiv.org/abs/{e['id']}v1" rel="alternate" type="text/html"/>
-    <link href="https://arxiv.org/pdf/{e['id']}v1" rel="related" type="application/pdf" title="pdf"/>
+    <updated>{e.get('revised', e['date']):{ATOM_TIME}}</updated>
+    <link href="https://arxiv.org/abs/{e['id']}v{e.get('version', 1)}" rel="alternate" type="text/html"/>
+    <link href="https://arxiv.org/pdf/{e['id']}v{e.get('version', 1)}" rel="related" type="application/pdf" title="pdf"/>
     <summary>{escape(e.get('summary', 'An abstract.'))}</summary>
     {"".join(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in e.get('categories', ['cs.CV']))}
     <published>{e['date']:{ATOM_TIME}}</published>

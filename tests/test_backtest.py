@@ -55,6 +55,17 @@ def test_the_metrics_are_the_ones_computed_by_hand():
         "recall@10": 0.5, "recall@30": 0.75, "recall@100": 1.0, "precision@k": 0.25}
 
 
+def test_a_pick_joined_to_a_story_as_a_part_is_found_at_the_storys_place():
+    from lamplighter.history import Week
+    from lamplighter.items import Item
+
+    story = Item(url="https://arxiv.org/abs/2611.03206", title="A paper", source="arXiv", parts=(("code: org/repo", "https://github.com/org/repo", "cites it", "GitHub Trending"),))
+    other = Item(url="https://example.com/post", title="A post", source="Blog")
+    week = Week(week="2026-W48", candidates=[story, other], kept=["https://github.com/org/repo/", "https://example.com/post"])
+
+    assert backtest._ranks([other, story], week) == {"https://github.com/org/repo/": 2, "https://example.com/post": 1}
+
+
 def test_after_two_weeks_of_picks_the_preferred_topic_comes_first(history, capsys):
     result = run_json(capsys, str(history))
 

@@ -181,3 +181,86 @@ def test_a_code_link_in_an_arxiv_comment_joins_the_trending_repository_to_its_pa
     assert story["url"] == f"https://arxiv.org/abs/{OTHER}"
     assert [(part["label"], part["how"]) for part in story["parts"]] == [
         ("code: rromb/flow-distill", "its code, linked in its arXiv comment")]
+
+
+def test_a_new_version_of_a_carried_paper_is_an_update_once_and_stays_deleted(project, feed_server):
+    from lamplighter.weeks import week_of
+
+    earlier = week_of((MONDAY - timedelta(days=14)).date())
+    first_posted, revised = MONDAY - timedelta(days=13), MONDAY + timedelta(hours=9)
+    project.write_issue(earlier, f"Title: t\nDate: 2026-01-01\nStatus: published\nIssue: 12\nWeek: {earlier}\n"
+                                 f"Summary: s\n\n## Papers\n\n- [Scaling Rectified Flow Transformers]"
+                                 f"(https://arxiv.org/abs/{PAPER}) · arXiv\n")
+    paper = {"id": PAPER, "title": "Scaling Rectified Flow Transformers", "date": first_posted,
+             "authors": ["Robin Rombach"], "version": 2, "revised": revised}
+    never_carried = {"id": OTHER, "title": "Flow Distillation in One Step", "date": first_posted,
+                     "authors": ["Robin Rombach"], "version": 3, "revised": revised}
+    feed_server.add("/arxiv/api/query", arxiv_new([paper, never_carried]))
+    project.configure([{"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"],
+                        "base_url": feed_server.url("/arxiv")}])
+    run = ["gather", "-s", str(project.settings)]
+    path = project.issues / f"{WEEK}.md"
+
+    assert main(run) == 0
+    assert main(run) == 0  # gathering again offers the version once
+    draft = path.read_text(encoding="utf-8")
+    update = (f"- [New version (v2)](https://arxiv.org/abs/{PAPER}v2) for [Scaling Rectified Flow Transformers]"
+              f"(https://arxiv.org/abs/{PAPER}) (in [Issue 12]({{filename}}{earlier}.md)) · Followed authors")
+    assert [line for line in draft.splitlines() if line.startswith("- [")] == [
+        update, f"- [Flow Distillation in One Step](https://arxiv.org/abs/{OTHER}) · Followed authors"]
+    assert f"v2 posted on arXiv on {revised:%Y-%m-%d}" in draft
+
+    # Deleted, the update stays deleted; the paper itself is still a repeat, not offered again.
+    lines = draft.splitlines()
+    start = lines.index(update)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("- [", "## ")))
+    path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
+    assert main(run) == 0
+    again = path.read_text(encoding="utf-8")
+    assert f"{PAPER}v2" not in again and f"abs/{PAPER})" not in again and f"abs/{OTHER})" in again
+
+    # Published with the update, the next week's v3 is news again, and v2 is not.
+    path.write_text(draft.replace("Status: draft", "Status: published"), encoding="utf-8")
+    later = MONDAY + timedelta(days=7, hours=9)
+    feed_server.add("/arxiv/api/query", arxiv_new([{**paper, "version": 3, "revised": later}]))
+    assert main([*run, "--week", week_of(later.date())]) == 0
+    following = (project.issues / f"{week_of(later.date())}.md").read_text(encoding="utf-8")
+    assert f"[New version (v3)](https://arxiv.org/abs/{PAPER}v3)" in following
+    assert f"{PAPER}v2" not in following and f"(in [Issue 12]({{filename}}{earlier}.md))" in following
+
+
+def test_a_trending_repository_whose_readme_opens_with_its_paper_joins_the_paper(project, feed_server, capsys):
+    when = MONDAY + timedelta(hours=9)
+    feed_server.add("/arxiv/api/query", arxiv_new([
+        {"id": PAPER, "title": "Scaling Rectified Flow Transformers", "date": when, "authors": ["Robin Rombach"]},
+        {"id": OTHER, "title": "Flow Distillation in One Step", "date": when, "authors": ["Robin Rombach"]}]))
+    feed_server.add("/gh/trending/python", trending_page([
+        {"repo": "Stability-AI/sd3", "description": "Inference code", "language": "Python", "stars": 3000,
+         "in_period": 900},
+        {"repo": "someone/flow-zoo", "description": "Flow models", "language": "Python", "stars": 80, "in_period": 20},
+        {"repo": "someone/no-readme", "description": "Tools", "language": "Python", "stars": 50, "in_period": 10}]),
+        content_type="text/html")
+    # The official code: a title, the arXiv badge, then sections that cite the work it builds on.
+    feed_server.add("/gh/Stability-AI/sd3/raw/HEAD/README.md", (
+        "<p align=\"center\"><img src=\"assets/logo.png\" width=\"300\"></p>\n\n# Stable Diffusion 3\n\n"
+        f"[![arXiv](https://img.shields.io/badge/arXiv-{PAPER}-b31b1b.svg)](https://arxiv.org/abs/{PAPER}) "
+        "[![Project](https://img.shields.io/badge/Project-Page-green)](https://stability.ai/sd3)\n\n"
+        "Official inference code.\n\n## Installation\n\npip install -e .\n\n## Acknowledgements\n\n"
+        f"Built on latent diffusion (arXiv:2112.10752) and [{OTHER}](https://arxiv.org/abs/{OTHER}).\n"),
+        content_type="text/plain; charset=utf-8")
+    # A collection cites several papers at its top: which would it be? No join.
+    feed_server.add("/gh/someone/flow-zoo/raw/HEAD/README.md",
+                    f"# Flow zoo\n\nImplementations of arXiv:{PAPER} and arXiv:{OTHER}.\n",
+                    content_type="text/plain; charset=utf-8")
+    project.configure([
+        {"name": "Followed authors", "type": "arxiv", "authors": ["Robin Rombach"], "base_url": feed_server.url("/arxiv")},
+        {"name": "GitHub Trending", "type": "github_trending", "language": "python", "base_url": feed_server.url("/gh")},
+    ])
+
+    assert main(["gather", "-s", str(project.settings), "--dry-run", "--json"]) == 0
+
+    by_id = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}
+    assert [(part["label"], part["how"]) for part in by_id[f"arxiv:{PAPER}"]["parts"]] == [
+        ("code: Stability-AI/sd3", "cites it at the top of its README")]
+    assert by_id[f"arxiv:{OTHER}"]["parts"] == []
+    assert {"github.com/someone/flow-zoo", "github.com/someone/no-readme"} <= set(by_id)  # stories of their own

@@ -96,10 +96,10 @@ def _window(week: Week) -> Window:
 
 
 def _ranks(order: Sequence[Item], week: Week) -> dict[str, int | None]:
-    """Each pick's place in the order, found by its link or by another source's page merged into an item."""
+    """Each pick's place in the order, found by its link, another source's page merged into an item, or a story's part."""
     places: dict[str, int] = {}
     for place, item in enumerate(order, 1):
-        for url in [item.url, *(page for _, page in item.pages)]:
+        for url in [item.url, *(page for _, page in item.pages), *(part[1] for part in item.parts)]:
             places.setdefault(item_key(url), place)
     return {url: places.get(item_key(url)) for url in week.kept}
 

@@ -30,10 +30,11 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .archive import Archive
-from .items import Item, item_key, join, merge, owner_link, part_label, part_role, reading_minutes, without_tracking
+from .items import (Item, item_key, join, merge, owner_link, part_label, part_role, reading_minutes, update_key,
+                    without_tracking)
 from .learn import Preferences
 from .settings import Settings
-from .weeks import Window
+from .weeks import Window, week_of
 
 TITLE_SIMILARITY = 92  # rapidfuzz token_sort_ratio at which two titles are one story
 MIN_TITLE_WORDS = 4  # shorter titles ("v1.2.0", "Weekly notes") say too little to match on
@@ -101,10 +102,10 @@ def rank(items: Iterable[Item], window: Window, focus: Focus | None = None,
 def _with_updates(candidates: list[Candidate], archive: Archive) -> list[Candidate]:
     """News of a story an earlier issue carried (or the editor dropped) comes as an update, once per event.
 
-    A repeated story's new parts (its code is out, its weights are on the Hub) are each an
-    update; code, a model or a release that names a published story (a repository citing
-    an earlier issue's paper) is one too. Parts published before, or updates the editor
-    deleted, are not.
+    A repeated story's new parts (its code is out, its weights are on the Hub) and a new
+    version of its paper posted since are each an update; code, a model or a release that
+    names a published story (a repository citing an earlier issue's paper) is one too.
+    Parts published before, or updates the editor deleted, are not.
     """
     seen = {**archive.weeks_by_key, **archive.dropped_in}
     changed = []
@@ -112,22 +113,32 @@ def _with_updates(candidates: list[Candidate], archive: Archive) -> list[Candida
         item, earlier = candidate.item, candidate.repeat_of or candidate.dropped_in
         if earlier:
             changed.append(candidate)
-            changed += [_update(candidate, url, label, how, item.key, archive, source=source)
+            changed += [_update(candidate, url, _event(label), how, item.key, archive, source=source)
                         for label, url, how, source in item.parts if item_key(url) not in seen]
+            version = f"{item.url}v{item.version}"
+            if (item.version > 1 and item.published and week_of(item.published.date()) > earlier
+                    and update_key(version) not in seen):
+                changed.append(_update(candidate, version, f"New version (v{item.version})",
+                                       f"v{item.version} posted on arXiv on {item.published:%Y-%m-%d}", item.key,
+                                       archive))
             continue
         story, how = next(((key, how) for link, how in item.links_to
                            if (key := item_key(link)) in archive.stories and key != item.key), (None, ""))
-        changed.append(_update(candidate, item.url, part_label(item), how, story, archive)
+        changed.append(_update(candidate, item.url, _event(part_label(item)), how, story, archive)
                        if story and item.kind in _NEWS_KINDS else candidate)
     return changed
 
 
-def _update(candidate: Candidate, url: str, label: str, how: str, story: str, archive: Archive, *,
+def _event(label: str) -> str:
+    """What a part's arrival is, as news: "Code released", "Merged into huggingface/diffusers #9101"."""
+    role = part_role(label)
+    return f"Merged into {label.removeprefix('in ')}" if role == "merge" else _EVENTS.get(role, f"New: {label}")
+
+
+def _update(candidate: Candidate, url: str, event: str, how: str, story: str, archive: Archive, *,
             source: str = "") -> Candidate:
     week = archive.weeks_by_key.get(story) or archive.dropped_in.get(story, "")
     title, link = archive.stories.get(story, (candidate.item.title, candidate.item.url))
-    role = part_role(label)
-    event = f"Merged into {label.removeprefix('in ')}" if role == "merge" else _EVENTS.get(role, f"New: {label}")
     said = (how, *([f"you dropped the story in {week}"] if story in archive.dropped_in else []))
     item = replace(candidate.item, url=url, title=f"{event} for {title}", kind="update", provenance=said,
                    source=source or candidate.item.source,

@@ -20,7 +20,7 @@ from functools import cached_property
 from markdown_it import MarkdownIt
 
 from .errors import StateError
-from .items import KINDS, Item, is_web_link, item_key, reading_minutes
+from .items import KINDS, Item, is_web_link, item_key, reading_minutes, update_key
 from .text import markdown_text, markdown_url, shorten
 from .weeks import parse_week, week_days, week_label
 
@@ -138,7 +138,7 @@ class DraftItem:
     @property
     def key(self) -> str:
         """Worked out when asked: the site only counts items, and 75,000 keys cost a build a second."""
-        return item_key(self.url)
+        return update_key(self.url) if self.kind == "update" else item_key(self.url)
 
     @property
     def kind(self) -> str | None:

@@ -87,6 +87,10 @@ class SourceFetcher:
             raise _Unchanged
         return response
 
+    def detail(self, url: str) -> Response:
+        """A further page about one item (a repository's README): unchanged, it says nothing of the source's list."""
+        return self.fetcher.get(url)
+
 
 def gather(settings: Settings, window: Window, *, on_done: Callable[[SourceReport], None] | None = None,
            now: datetime | None = None) -> Gathering:

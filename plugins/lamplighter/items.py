@@ -18,7 +18,7 @@ READING_MINUTES = {"update": 2, "paper": 6, "code": 3, "model": 2, "release": 2,
 # New-style ids (2403.03206) and old-style ones (astro-ph/0601001, math.GT/0309136).
 ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
 ARXIV_LINK = re.compile(
-    rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{ARXIV_ID}(?:v\d+)?(?:\.pdf)?/?$",
+    rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{ARXIV_ID}(?:v(?P<version>\d+))?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
 # Hugging Face's paper pages are named by the arXiv id: the same paper, another page.
@@ -80,10 +80,11 @@ class Item:
     links_to: tuple[tuple[str, str], ...] = ()
     parts: tuple[tuple[str, str, str, str], ...] = ()
     follows: tuple[str, str, str, str] = ()  # an update's earlier story: (week, issue label, title, link)
+    version: int = 0  # a paper's arXiv version, when its source says which
 
     @property
     def key(self) -> str:
-        return item_key(self.url)
+        return update_key(self.url) if self.kind == "update" else item_key(self.url)
 
 
 def citations(text: str) -> list[str]:
@@ -143,6 +144,16 @@ def item_key(url: str) -> str:
         return f"{host}/watch?{urlencode(query)}"
     key = host + unquote(parts.path).strip().rstrip("/")  # "%20" at an end is the space a source left
     return f"{key}?{urlencode(query)}" if query else key
+
+
+def update_key(url: str) -> str:
+    """An update's identity: its event's link, where a paper's new version (arxiv.org/abs/IDv3) is its own.
+
+    Everywhere else a version is the paper, so that every source naming it is one story;
+    as news, each version comes once.
+    """
+    paper = ARXIV_LINK.match(url.strip())
+    return f"arxiv:{paper['id']}v{paper['version']}" if paper and paper["version"] else item_key(url)
 
 
 def _host(name: str) -> str:
@@ -230,6 +241,7 @@ def merge(items: list[Item], *, primary: Item | None = None) -> Item:
         code_url=primary.code_url or next((item.code_url for item in others if item.code_url), ""),
         pages=tuple(pages.values()),
         links_to=_unique(join for item in [primary, *others] for join in item.links_to),
+        version=max(item.version for item in items),
     )
 
 

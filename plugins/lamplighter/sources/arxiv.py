@@ -4,7 +4,10 @@ One request per gather to arXiv's API (`export.arxiv.org/api/query`, Atom), newe
 submissions first. The keys narrow each other: a paper must be by one of `authors` (when
 given), in one of `categories` (when given) and match `query` (arXiv's own search syntax,
 when given). A paper's link is its abstract page without version, `https://arxiv.org/abs/ID`,
-so every later version and every other source that names it is the same candidate.
+so every later version and every other source that names it is the same candidate. A paper
+revised past its first version is dated by its newest version: a new version of a paper an
+earlier issue carried is an update of that story (`curate`), and one never carried is offered
+as arXiv's own listings offer replacements.
 
 arXiv answers a query it cannot run with 200 and a feed holding one entry whose id is
 `http://arxiv.org/api/errors#…`: that is reported as the source's error, never as a paper.
@@ -127,14 +130,16 @@ def _item(entry: Any, source: SourceConfig, followed: dict[str, str]) -> Item | 
     primary = (entry.get("arxiv_primary_category") or {}).get("term", "")
     tags = tuple(dict.fromkeys(t for t in [primary, *(tag.get("term") for tag in entry.get("tags", []))] if t))
     code = _CODE_LINK.search(entry.get("arxiv_comment", ""))
+    version = int(paper["version"] or 1)
     return Item(
         url=arxiv_url(paper["id"]),
         title=plain_text(entry.get("title", "")) or f"arXiv:{paper['id']}",
         source=source.name,
         kind="paper",
-        published=entry_date(entry),
+        published=entry_date(entry, revised=version > 1),
         summary=plain_text(entry.get("summary", "")),
         authors=authors,
+        version=version,
         tags=tags,
         provenance=(f"by {', '.join(by_followed)}, followed",) if by_followed else (),
         code_url=code[0].rstrip(".") if code else "",

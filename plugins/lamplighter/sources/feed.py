@@ -134,7 +134,9 @@ def _authors(entry: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def entry_date(entry: Any) -> datetime | None:
+def entry_date(entry: Any, *, revised: bool = False) -> datetime | None:
+    """When the entry was published, or when it was last revised (arXiv's `updated` of a paper's newest version)."""
     # Read the dict itself: feedparser's get() maps a missing `published` to `updated` with a warning.
-    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    fields = ("updated_parsed", "published_parsed") if revised else ("published_parsed", "updated_parsed")
+    parsed = dict.get(entry, fields[0]) or dict.get(entry, fields[1])
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc) if parsed else None

@@ -6,11 +6,17 @@ not by class names alone: each repository is an `<article>` whose heading (an `h
 "1,234 stars this week" gives the stars in the period. A page that yields no repository
 is an error ("markup changed?"), never an empty week. Items are dated at the gather: a
 trending list says what is rising now.
+
+A trending repository is often a paper's official code. When its description cites exactly
+one paper, it joins that paper's story. When it cites none, the opening of its README may:
+its title, badges and first paragraphs, before its first `##` section, read from
+`github.com/OWNER/NAME/raw/HEAD/README.md`. A README that cannot be read only means no join.
 """
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +33,9 @@ OPTIONAL = {"language": str, "since": str, "base_url": str}
 PERIODS = {"daily": "today", "weekly": "this week", "monthly": "this month"}
 _REPO_PATH = re.compile(r"^/([A-Za-z0-9][\w\-]*)/([\w.\-]+)/?$")
 _STARS_IN_PERIOD = re.compile(r"([\d,]+)\s+stars?\s+(?:today|this week|this month)", re.IGNORECASE)
+_SECTION = re.compile(r"^(?:#{2,6}\s|<h[2-6][\s>])", re.MULTILINE | re.IGNORECASE)  # a section's heading, below the title
+README_OPENING = 4000  # characters: a title, badges and a paragraph or two
+README_READERS = 4  # READMEs asked for at once
 
 
 def check(options: dict[str, Any]) -> None:
@@ -49,13 +58,33 @@ def gather(source: SourceConfig, fetcher: Any) -> list[Item]:
     rows = parse(response.body.decode("utf-8", "replace"))
     if not rows:
         raise SourceError("no repositories found on the Trending page (markup changed?)")
+    joins = {row["repo"]: cited_once(row["description"], "cites it in its description on GitHub") for row in rows}
+    unjoined = [repo for repo, join in joins.items() if not join]
+    with ThreadPoolExecutor(max_workers=README_READERS) as pool:
+        joins.update(zip(unjoined, pool.map(lambda repo: _readme_join(repo, fetcher, source.options), unjoined)))
     return [Item(url=f"https://github.com/{row['repo']}", title=row["repo"], source=source.name, kind="code",
                  published=fetcher.now, summary=row["description"], tags=tuple(filter(None, [row["language"]])),
                  provenance=(f"{row['stars_in_period']:,} stars {PERIODS[since]} on GitHub Trending",)
                  if row["stars_in_period"] else ("on GitHub Trending",),
                  signals={"stars": row["stars"], "stars_in_period": row["stars_in_period"]},
-                 links_to=cited_once(row["description"], "cites it in its description on GitHub"))
+                 links_to=joins[row["repo"]])
             for row in rows]
+
+
+def _readme_join(repo: str, fetcher: Any, options: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The paper the opening of a repository's README cites, when it cites exactly one."""
+    try:
+        response = fetcher.detail(rebased(f"{ENDPOINT}/{repo}/raw/HEAD/README.md", options.get("base_url")))
+    except SourceError:
+        return ()
+    return cited_once(opening(response.body[:README_OPENING * 4].decode("utf-8", "replace")),
+                      "cites it at the top of its README")
+
+
+def opening(readme: str) -> str:
+    """A README's title block: everything before its first section, at most `README_OPENING` characters."""
+    section = _SECTION.search(readme, 0, README_OPENING)
+    return readme[:section.start() if section else README_OPENING]
 
 
 def parse(page: str) -> list[dict[str, Any]]:
