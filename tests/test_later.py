@@ -76,3 +76,15 @@ def test_later_items_never_reach_the_published_page_and_are_not_counted(project)
     assert "Later paper" not in html and "half-written" not in html and "Later talk" not in html
     assert body.find(id="videos") is None  # the section it emptied is gone
     assert "1 links" in body.text or "1 link" in body.text
+
+
+def test_the_draft_and_its_page_give_one_reading_time_without_later_items(project, feed_server):
+    project.write_issue("2026-W48", W47.replace("Status: published", "Status: draft").replace("Issue: 3", "Issue: 4")
+                        .replace("Week: 2026-W47", "Week: 2026-W48"))
+    assert gather(project, feed_server) == 0  # a new post (5 min) joins the paper (6 min); the later paper and talk do not count
+    draft = (project.issues / "2026-W48.md").read_text(encoding="utf-8")
+    assert "Reading-time: 11 min" in draft
+
+    output = project.build()
+    page = BeautifulSoup((output / "drafts" / "2026-W48" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "about 11 min" in page.select_one(".meta").get_text()

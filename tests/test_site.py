@@ -47,6 +47,24 @@ def test_preview_build_has_home_issues_archive_about_and_the_draft(archive):
     assert "Unpublished paper" not in (output / "index.html").read_text()
 
 
+def test_a_draft_preview_says_it_is_a_draft_and_goes_once_published(archive):
+    output = archive.build()
+
+    preview = page(output / "drafts" / "2026-W48" / "index.html")
+    assert "Draft — not published" in preview.select_one(".draft-banner").get_text()
+    assert not preview.select('a[href*="email."]')  # a draft's email versions are never written
+    assert not (output / "drafts" / "2026-W48" / "email.html").exists()
+    published = page(output / "issues" / "2026-W47" / "index.html")
+    assert not published.select(".draft-banner") and published.select('a[href$="email.html"]')
+
+    path = archive.issues / "2026-W48.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Status: draft", "Status: published"), encoding="utf-8")
+    output = archive.build()
+
+    assert (output / "issues" / "2026-W48" / "index.html").exists()
+    assert not (output / "drafts" / "2026-W48").exists()
+
+
 def test_home_shows_the_latest_issue_first_then_earlier_ones(archive):
     home = page(archive.build() / "index.html")
 
@@ -184,7 +202,7 @@ def test_the_sources_page_and_opml_list_the_channels_readers_can_follow(project)
         ("link", "Trending <models>", "https://huggingface.co/models?sort=trending&pipeline_tag=text-to-image"),
         ("rss", "Two Minute Papers", "https://www.youtube.com/feeds/videos.xml?channel_id=UCbfYPyITQ-7l4upoX8nvctg"),
     ]
-    listing = page(output / "sources" / "index.html").find("main")
+    listing = page(output / "sources" / "index.html").select_one("main article.sources")
     assert [h2.text for h2 in listing.find_all("h2")] == [
         "Papers on arXiv", "Code on GitHub", "Models on the Hugging Face Hub", "Blogs, channels and discussions"]
     assert "Trending <models>" in listing.text and "<models>" not in str(listing).replace("&lt;models&gt;", "")
@@ -208,8 +226,15 @@ def test_each_issue_has_an_email_version_with_inline_styles_and_a_plain_text_one
     note = next(p for p in body.find_all("p") if p.text.startswith("The size and crop conditioning"))
     assert "border-left" in note["style"]  # the editor's note stands apart
     assert "alert(1)" not in str(mail)
+    # The issue's number, week and reading time, as its page gives them, and the site's palette and promise.
+    minutes = page(folder / "index.html").select_one("main .meta").get_text(" ", strip=True).split("about ")[1][:6]
+    assert f"Issue 3 · 16–22 November 2026 · about {minutes}" in mail.get_text(" ")
+    css = (output / "theme" / "css" / "main.css").read_text(encoding="utf-8")
+    assert all(f"color:{colour}" in a["style"] and colour in css for a in body.find_all("a") for colour in ["#8a4b00"])
+    assert "You are reading Lamplighter" in body.find_all("p")[-1].get_text()
 
     text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert f"Issue 3 · 16–22 November 2026 · about {minutes}" in text and "\n-- \nYou are reading Lamplighter" in text
     assert text.startswith("Issue 3: Bigger, faster — SDXL, distillation and flow matching\n=====")
     assert "Read it on the web: http://127.0.0.1:8000/issues/2026-W47/" in text
     assert "- SDXL: Improving Latent Diffusion Models for High-Resolution Image\n  Synthesis <https://arxiv.org/abs/2307.01952>" in text
@@ -416,3 +441,34 @@ def test_email_versions_rendered_while_reading_equal_those_rendered_after(projec
 
     assert results[1] == results[10_000] and len(results[1]) == 2 * len(SAMPLE_WEEKS)
     assert "/issues/2026-W45/" in results[1]["issues/2026-W46/email.txt"]
+
+
+@pytest.mark.parametrize("html, expected", [
+    # As gathered: title, then sources and signals on a quieter line, then the description.
+    ('<li>\n<p><a href="https://a.example/x">A paper</a> · arXiv · HF Papers\n— 120 upvotes · '
+     '<a href="https://github.com/o/r">code: o/r</a>.\nWhat it does.</p>',
+     '<li>\n<p><a href="https://a.example/x">A paper</a><br>\n<small>arXiv · HF Papers\n— 120 upvotes · '
+     '<a href="https://github.com/o/r">code: o/r</a>.</small><br>\nWhat it does.</p>'),
+    # No provenance: the dash before the description goes.
+    ('<li><p><a href="u">T</a> · Blog\n— What it says.</p>', '<li><p><a href="u">T</a><br>\n<small>Blog</small><br>\nWhat it says.</p>'),
+    # The editor's own shapes are left alone: a bare link, and a tag that does not close on the line.
+    ('<li><p><a href="u">T</a> is worth it.</p>', '<li><p><a href="u">T</a> is worth it.</p>'),
+    ('<li><p><a href="u">T</a> · <em>Blog\nstill emphasised</em></p>', '<li><p><a href="u">T</a> · <em>Blog\nstill emphasised</em></p>'),
+])
+def test_an_items_sources_are_a_quieter_line_between_title_and_description(html, expected):
+    from lamplighter.site import _with_quiet_sources
+
+    assert _with_quiet_sources(html) == expected
+
+
+def test_tex_an_editor_types_reads_as_unicode_on_the_page_in_the_email_and_the_feed(archive):
+    text = (SAMPLES / "2026-W47.md").read_text(encoding="utf-8")
+    archive.write_issue("2026-W47", text + "\n## Notes\n\n- [PixArt-$\\alpha$ at $x_t$](https://arxiv.org/abs/2310.00426)"
+                                           " · arXiv\n\n    Costs $20 and $30; the code says `$\\alpha$`.\n")
+    output = archive.build()
+
+    issue = page(output / "issues" / "2026-W47" / "index.html").main.get_text()
+    assert "PixArt-α at xₜ" in issue and "Costs $20 and $30" in issue and "$\\alpha$" in issue  # code stays TeX
+    assert "PixArt-α at xₜ" in (output / "issues" / "2026-W47" / "email.txt").read_text(encoding="utf-8")
+    entry = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes()).entries[0]
+    assert "PixArt-α" in entry.content[0].value and "$\\alpha$</code>" in entry.content[0].value

@@ -25,27 +25,30 @@ WIDTH = 600
 TEXT_WIDTH = 72
 PARALLEL_FROM = 8  # issues waiting for email versions before a second process pays for itself
 FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+# The site's light palette (theme/static/css/main.css): text, muted, paper, accent, rule, note.
+TEXT, MUTED, PAPER, ACCENT, LINE, NOTE = "#1f1d1a", "#5b564d", "#fdfcf8", "#8a4b00", "#e0dacd", "#f4efe2"
 # The inline style of each element; mail clients ignore style sheets.
 STYLES = {
-    "h1": "margin:0 0 8px;font-size:24px;line-height:1.25;color:#1a1a1a;",
-    "h2": "margin:28px 0 8px;font-size:19px;line-height:1.3;color:#1a1a1a;border-bottom:1px solid #e3e3e3;",
-    "h3": "margin:20px 0 6px;font-size:16px;color:#1a1a1a;",
-    "p": "margin:0 0 12px;font-size:16px;line-height:1.5;color:#1a1a1a;",
+    "h1": f"margin:0 0 8px;font-size:26px;line-height:1.2;color:{TEXT};",
+    "h2": f"margin:28px 0 8px;font-size:19px;line-height:1.3;color:{TEXT};border-bottom:1px solid {LINE};",
+    "h3": f"margin:20px 0 6px;font-size:16px;color:{TEXT};",
+    "p": f"margin:0 0 12px;font-size:16px;line-height:1.55;color:{TEXT};",
     "ul": "margin:0 0 12px;padding-left:20px;",
     "ol": "margin:0 0 12px;padding-left:20px;",
-    "li": "margin:0 0 14px;font-size:16px;line-height:1.5;color:#1a1a1a;",
-    "a": "color:#0b57d0;text-decoration:underline;",
-    "blockquote": "margin:0 0 12px;padding-left:12px;border-left:3px solid #d0d0d0;color:#444444;",
-    "code": "font-family:Menlo,Consolas,monospace;font-size:14px;",
-    "pre": "margin:0 0 12px;padding:8px;background:#f5f5f5;font-size:14px;white-space:pre-wrap;",
+    "li": f"margin:0 0 16px;font-size:16px;line-height:1.55;color:{TEXT};",
+    "a": f"color:{ACCENT};text-decoration:underline;",
+    "blockquote": f"margin:0 0 12px;padding-left:12px;border-left:3px solid {LINE};color:{MUTED};",
+    "code": "font-family:Menlo,Consolas,monospace;font-size:15px;",
+    "pre": f"margin:0 0 12px;padding:8px;background:{NOTE};font-size:14px;white-space:pre-wrap;",
 }
 # An editor's note (a list item's second paragraph and after) stands apart, as on the site.
-NOTE_STYLE = "margin:8px 0 12px;padding:8px 12px;background:#fff8e1;border-left:3px solid #f2b600;"
+NOTE_STYLE = f"margin:8px 0 12px;padding:8px 12px;background:{NOTE};border-left:3px solid {ACCENT};"
+SMALL_STYLE = f"font-size:13px;color:{MUTED};"
 ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "blockquote",
                 "br", "hr"}
 
 
-Job = tuple[str, str, str, str]  # title, address, site name, content
+Job = tuple[str, str, str, str, str, str]  # title, address, site name, content, "Issue 12 · …", the site's promise
 
 
 class EmailGenerator(Generator):
@@ -138,13 +141,18 @@ def _folder(issue: Article) -> Path:
 
 
 def _job(issue: Article, content: str) -> Job:
-    return issue.title, f"{issue.settings['SITEURL']}/{issue.url}", issue.settings["SITENAME"], content
+    minutes = getattr(issue, "reading_minutes", 0)  # the issue's facts, as its page shows them (site.describe_issue)
+    meta = " · ".join(filter(None, [
+        f"Issue {issue.metadata['issue']}" if issue.metadata.get("issue") else "",
+        getattr(issue, "week_label", "") or issue.locale_date, f"about {minutes} min" if minutes else ""]))
+    return (issue.title, f"{issue.settings['SITEURL']}/{issue.url}", issue.settings["SITENAME"], content, meta,
+            issue.settings.get("SITESUBTITLE") or "")
 
 
 def _render_issue(job: Job) -> tuple[str, str]:
-    title, url, site_name, content = job
+    title, url, site_name, content, meta, promise = job
     body, text = render(content, url)
-    return as_html(title, url, body, site_name), as_text(title, url, text)
+    return as_html(title, url, body, site_name, meta, promise), as_text(title, url, text, site_name, meta, promise)
 
 
 # nh3 serializes what it keeps in one way only: every tag is `<name>`, `<name attr="value">` or
@@ -285,8 +293,9 @@ def _absolute(page_url: str, href: str) -> str:
         return href
 
 
-def as_html(title: str, url: str, body: str, site_name: str) -> str:
-    safe_title, safe_url = html.escape(title), html.escape(url, quote=True)
+def as_html(title: str, url: str, body: str, site_name: str, meta: str = "", promise: str = "") -> str:
+    """The email: the masthead, the issue's number, week and reading time, its body, and a footer, in the site's palette."""
+    safe_title, safe_url, safe_site = html.escape(title), html.escape(url, quote=True), html.escape(site_name)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -294,14 +303,17 @@ def as_html(title: str, url: str, body: str, site_name: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{safe_title}</title>
 </head>
-<body style="margin:0;padding:0;background:#f4f4f4;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f4f4;">
+<body style="margin:0;padding:0;background:{NOTE};">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:{NOTE};">
 <tr><td align="center" style="padding:16px 8px;">
-<table role="presentation" width="{WIDTH}" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:{WIDTH}px;background:#ffffff;font-family:{FONT};">
+<table role="presentation" width="{WIDTH}" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:{WIDTH}px;background:{PAPER};font-family:{FONT};">
 <tr><td style="padding:24px;">
-<p style="{STYLES['p']}font-size:13px;color:#555555;">{html.escape(site_name)} · <a href="{safe_url}" style="{STYLES['a']}">read it on the web</a></p>
+<p style="{STYLES['p']}margin:0;font-size:20px;font-weight:800;">{safe_site}</p>
+<p style="{STYLES['p']}{SMALL_STYLE}padding-bottom:10px;border-bottom:2px solid {TEXT};">{html.escape(promise)}</p>
 <h1 style="{STYLES['h1']}">{safe_title}</h1>
+<p style="{STYLES['p']}{SMALL_STYLE}">{html.escape(meta)}{" · " if meta else ""}<a href="{safe_url}" style="{STYLES['a']}">read it on the web</a></p>
 {body}
+<p style="{STYLES['p']}{SMALL_STYLE}margin-top:28px;padding-top:10px;border-top:1px solid {LINE};">You are reading {safe_site}: {html.escape(promise)} Every issue is at <a href="{safe_url}" style="{STYLES['a']}">{safe_url}</a>.</p>
 </td></tr>
 </table>
 </td></tr>
@@ -311,9 +323,11 @@ def as_html(title: str, url: str, body: str, site_name: str) -> str:
 """
 
 
-def as_text(title: str, url: str, lines: list[str]) -> str:
+def as_text(title: str, url: str, lines: list[str], site_name: str = "", meta: str = "", promise: str = "") -> str:
     """The issue in plain text: what a reader sees, with each link's address after its text."""
-    return "\n".join([title, "=" * len(title), "", f"Read it on the web: {url}", "", *lines]).rstrip() + "\n"
+    head = [title, "=" * len(title), "", *([meta] if meta else []), f"Read it on the web: {url}", ""]
+    foot = ["", "-- ", *_wrap(f"You are reading {site_name}: {promise}".strip(" :"), "", "")] if site_name else []
+    return "\n".join([*head, *lines]).rstrip() + "\n" + ("\n".join(foot) + "\n" if foot else "")
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:

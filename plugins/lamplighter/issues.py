@@ -169,7 +169,7 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
                           for item, _ in carried]
     present = current.keys | record.parts_of(current.keys) | result.dropped | {item.key for item in result.carried}
     new = [c for c in candidates if c.item.key not in present]
-    kinds = [*(i.kind for i in current.items), *(item.kind for item in result.carried)]
+    kinds = [*(i.kind for i in current.items if not i.later), *(item.kind for item in result.carried)]  # [later] is next week's
     chosen = budget.select(new, present=kinds)
     # A part already in the draft (gathered on its own before its story) stays where the editor has it.
     result.added = [replace(c.item, parts=tuple(part for part in c.item.parts if item_key(part[1]) not in present))

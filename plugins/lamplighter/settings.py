@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
                                  "discussion": 4},
     "LAMPLIGHTER_LOCK_WAIT": 300,
     "LAMPLIGHTER_HISTORY": None,
+    "LAMPLIGHTER_SUBSCRIBE_URL": None,
 }
 # The largest sensible value of each number: beyond it a typo, never a wish (and a crash in timedelta).
 LIMITS = {"LAMPLIGHTER_TIMEOUT": 600, "LAMPLIGHTER_MAX_BYTES": 1024 ** 3, "LAMPLIGHTER_WORKERS": 256,
@@ -68,6 +69,7 @@ class Settings:
     lock_wait: float = 300.0  # seconds a gather waits while another gather writes into the same issues folder
     arxiv_base_url: str | None = None  # where titles of papers only a citation names are asked (default arXiv)
     history: Path | None = None  # an earlier newsletter's weeks to learn from, besides the published issues
+    subscribe_url: str | None = None  # where readers subscribe by email
 
 
 def load(path: str | Path) -> Settings:
@@ -105,7 +107,20 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         lock_wait=_positive("LAMPLIGHTER_LOCK_WAIT", value["LAMPLIGHTER_LOCK_WAIT"]),
         arxiv_base_url=_base_url("LAMPLIGHTER_ARXIV_BASE_URL", value["LAMPLIGHTER_ARXIV_BASE_URL"]),
         history=_history(value["LAMPLIGHTER_HISTORY"], base),
+        subscribe_url=_subscribe_url(value["LAMPLIGHTER_SUBSCRIBE_URL"]),
     )
+
+
+def _subscribe_url(value: Any) -> str | None:
+    """The page where readers subscribe by email, shown on every page: a web page or a mailto: address."""
+    if value is None:
+        return None
+    address = urlsplit(value) if isinstance(value, str) else None
+    if address is None or not (address.scheme in ("http", "https") and address.hostname
+                               or address.scheme == "mailto" and "@" in address.path):
+        raise SettingsError("LAMPLIGHTER_SUBSCRIBE_URL must be a page like https://buttondown.com/NAME or a "
+                            f"mailto: address, not {value!r}")
+    return value
 
 
 def _history(raw: Any, base: Path) -> Path | None:

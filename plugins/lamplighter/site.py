@@ -6,6 +6,7 @@ Receivers are module-level functions, so the signals keep them alive.
 from __future__ import annotations
 
 import re
+import shutil
 from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from . import draft, emails, feeds, reader, search, sitemap, sources_page, writer
+from .text import math_in_html
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -22,6 +24,10 @@ if TYPE_CHECKING:
 # An update's first line as the issue reader renders it: the event, the story's link, the earlier issue's file.
 _UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="([^"]*)">[^<]*</a> '
                      r'\(in <a href="\{filename\}([^"/]+\.md)">')
+# An item's first line, "[title](url) · sources", and the "— provenance" line under it when a description follows.
+_ITEM_HEAD = re.compile(r'(<li>\s*(?:<p>)?<a href="[^"]*">(?:(?!</a>)[^\n])*</a>) · ((?:(?!</p>)[^\n])*)'
+                        r'(\n— (?:(?!</p>)[^\n])*(?=\n))?(\n— )?')
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
 
@@ -32,6 +38,7 @@ def register() -> None:
     signals.content_object_init.connect(describe_issue)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.article_generator_finalized.connect(link_follow_ups)
+    signals.article_generator_finalized.connect(remove_gone_drafts)
     signals.article_generator_finalized.connect(search.name_bundles)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
@@ -50,6 +57,20 @@ def generators(pelican: object) -> list[type]:
 def skipping_writer(pelican: object) -> type:
     """Pelican's writer, but issue pages and feeds are written only when what they show has changed."""
     return writer.SkippingWriter
+
+
+def remove_gone_drafts(generator: object) -> None:
+    """A draft's preview goes once the draft is published or deleted: a stale `drafts/2026-W48/` misleads.
+
+    Only folders under the drafts folder that no current draft is written to are removed.
+    """
+    save_as = Path(generator.settings.get("DRAFT_SAVE_AS", ""))
+    if len(save_as.parts) != 3 or save_as.parts[1] != "{slug}":  # not one folder per draft: nothing to tell apart
+        return
+    folder = Path(generator.output_path) / save_as.parts[0]
+    current = {Path(draft.save_as).parent.name for draft in generator.drafts}
+    for gone in [path for path in folder.glob("*") if path.is_dir() and path.name not in current]:
+        shutil.rmtree(gone)
 
 
 def link_neighbours(generator: object) -> None:
@@ -107,6 +128,33 @@ def _is_empty_section(heading: Tag) -> bool:
     return after is None or after.name in ("h1", "h2")
 
 
+def _with_quiet_sources(html: str) -> str:
+    """An item's sources and signals become a quieter line of their own, between its title and its description.
+
+    Only where the editor left the shape gathering wrote: text whose tags do not close
+    within it is left as it is.
+    """
+    def quiet(match: re.Match[str]) -> str:
+        said = match[2] + (match[3] or "")
+        # Line breaks, not styles, so that feed readers and mail clients show the same three lines; the
+        # dash that kept the description apart from the sources on one line is not needed on its own line.
+        after = "<br>" if match[3] else "<br>\n" if match[4] else ""
+        return f"{match[1]}<br>\n<small>{said}</small>{after}" if _balanced(said) else match[0]
+
+    return _ITEM_HEAD.sub(quiet, html)
+
+
+def _balanced(html: str) -> bool:
+    open_tags: list[str] = []
+    for closing, name, self_closing in _TAG_NAME.findall(html):
+        if closing:
+            if not open_tags or open_tags.pop() != name.lower():
+                return False
+        elif not self_closing and name.lower() not in ("br", "img", "wbr"):
+            open_tags.append(name.lower())
+    return not open_tags
+
+
 def describe_issue(content: object) -> None:
     """Drop the editing guide, start the email versions, and count the issue's items per section for the templates."""
     if not isinstance(content, Article):
@@ -115,8 +163,8 @@ def describe_issue(content: object) -> None:
         # Pelican assigns categories only when it writes category pages, which issues do
         # without, yet its draft writer reads `draft.category`: give issues their folder's.
         content.category = Category("issues", content.settings)
-    content._content = _without_later_items(_EDITING_GUIDE.sub("", content._content or ""))
-    emails.render_early(content)
+    content._content = math_in_html(_with_quiet_sources(_without_later_items(
+        _EDITING_GUIDE.sub("", content._content or ""))))
     facts = getattr(content, "lamplighter_facts", None)
     if facts is None:  # read by another reader than Lamplighter's: work them out from the source
         source = Path(content.source_path)
@@ -125,3 +173,4 @@ def describe_issue(content: object) -> None:
         facts = draft.facts(source.read_text(encoding="utf-8-sig"))
     for name, value in facts.items():
         setattr(content, name, value)
+    emails.render_early(content)

@@ -40,6 +40,8 @@ _SCRIPT = re.compile(r"(?P<mark>[_^])(?:\{(?P<group>[^{}]*)\}|(?P<one>[A-Za-z0-9
 _SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 _SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
                          "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"))
+# An HTML text's pieces: code and preformatted blocks whole, tags, and the text between them.
+_HTML_PIECE = re.compile(r"(?P<code><(code|pre)\b.*?</(?:code|pre)>)|(?P<tag><[^>]*>)|(?P<text>[^<]+)", re.S | re.I)
 MAX_TEX = 200  # TeX pieces converted in one text: an abstract has a few dozen, a hostile one a million
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)  # it warns of a macro it cannot expand; we keep the text
 _LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
@@ -73,6 +75,14 @@ def _sentences(text: str) -> str:
     parts = [part for part in parts if part]
     return " ".join(part if index == len(parts) - 1 or part[-1] in _SENTENCE_END else f"{part}."
                     for index, part in enumerate(parts))
+
+
+def math_in_html(markup: str) -> str:
+    """An HTML page's TeX ("PixArt-$\\alpha$" an editor typed) as the Unicode a reader would write; code stays TeX."""
+    if "$" not in markup and "\\" not in markup:
+        return markup
+    return _HTML_PIECE.sub(lambda piece: html.escape(_without_tex(html.unescape(piece[0])), quote=False)
+                           if piece.lastgroup == "text" else piece[0], markup)
 
 
 def _without_tex(text: str) -> str:
