@@ -75,6 +75,17 @@ def test_publish_deploys_to_pages_with_oidc_and_one_deployment_at_a_time():
     assert any("publishconf.py --fatal warnings" in step for step in steps)
 
 
+def test_publish_sends_the_newest_issue_once_after_deploying_and_commits_the_receipt():
+    send = load(REPO / ".github" / "workflows" / "publish.yml")["jobs"]["send"]
+
+    assert send["needs"] == ["build", "deploy"] and send["permissions"] == {"contents": "write"}
+    assert send["steps"][0]["with"]["ref"] == "main"  # a re-run of an old push sees the receipts since
+    script = send["steps"][-1]["run"]
+    assert script.startswith("lamplighter send -s publishconf.py\n")
+    assert "git push origin HEAD:main" in script and "--force" not in script
+    assert set(send["steps"][-1]["env"]) >= {"LAMPLIGHTER_SMTP_PASSWORD", "BUTTONDOWN_API_KEY", "LISTMONK_API_TOKEN"}
+
+
 def test_gather_keeps_the_editors_draft_and_its_schedule_alive():
     gather = load(REPO / ".github" / "workflows" / "gather.yml")
 

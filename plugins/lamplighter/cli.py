@@ -11,6 +11,9 @@
 - `lamplighter check [ISSUE…]` lists what to fix before publishing, with line numbers.
   Exit status: 0 when there is no error (warnings allowed), 1 when there is one, 2 when a
   file cannot be read.
+- `lamplighter send [WEEK]` emails a published issue to the readers, once. Exit status: 0
+  when it was sent, or was already sent (nothing is sent twice), or the newsletter is not
+  emailed; 2 when it could not be sent (the message says why and whether to try again).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import backtest, check, curate, history, issues, report, settings
+from . import backtest, check, curate, history, issues, report, send, settings
 from .errors import DraftError, SettingsError, StateError
 from .files import write_atomically
 from .items import item_key
@@ -41,18 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.command(args, console)
     except SettingsError as error:
-        console.print(f"[bold red]Settings error:[/] {error}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]Settings error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         return 2
     except DraftError as error:
-        console.print(f"{error.path}:{error.line}: [bold red]error:[/] {error.message}", highlight=False,
-                      soft_wrap=True)
+        console.print(f"{escape(str(error.path))}:{error.line}: [bold red]error:[/] {escape(error.message)}",
+                      highlight=False, soft_wrap=True)
         return 2
     except (StateError, ValueError) as error:
-        console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]Error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         return 2
     except OSError as error:  # a full disk, a read-only folder: say which file, nothing was lost
         where = f"{error.filename}: " if error.filename else ""
-        console.print(f"[bold red]Error:[/] {where}{error.strerror or error}; what was already written is whole",
+        console.print(f"[bold red]Error:[/] {escape(where)}{escape(str(error.strerror or error))}; what was already "
+                      "written is whole",
                       highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
@@ -106,7 +111,28 @@ def _parser() -> argparse.ArgumentParser:
                                  help="first week to score (default: the second week)")
     backtest_parser.add_argument("--json", action="store_true", help="print the figures as one JSON object on stdout")
     backtest_parser.set_defaults(command=cmd_backtest)
+    send_parser = commands.add_parser(
+        "send", parents=[with_settings], help="email a published issue to the readers, once",
+        description="Hand a published issue's email (as the build wrote it) to the mailing service in "
+                    "LAMPLIGHTER_EMAIL, once: a receipt beside the issue makes every later send refuse.")
+    send_parser.add_argument("week", nargs="?", type=_week, metavar="WEEK",
+                             help="the issue's week YYYY-Www (default: the newest published issue)")
+    send_parser.add_argument("--dry-run", action="store_true", help="say what would be sent; send nothing")
+    send_parser.set_defaults(command=cmd_send)
     return parser
+
+
+def cmd_send(args: argparse.Namespace, console: Console) -> int:
+    config = settings.load(args.settings)
+    if config.email is None:
+        console.print("Not sent: LAMPLIGHTER_EMAIL is not set, so issues are not emailed (readers follow the feeds). "
+                      "See README, \"Email\".", highlight=False, soft_wrap=True)
+        return 0
+    folder = config.content_path / "issues"
+    outcome = send.send(config.email, folder, config.output_path, args.week or send.newest_published(folder),
+                        dry_run=args.dry_run)
+    console.print(escape(outcome.message), highlight=False, soft_wrap=True)
+    return 0
 
 
 def cmd_backtest(args: argparse.Namespace, console: Console) -> int:

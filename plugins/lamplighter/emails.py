@@ -12,6 +12,7 @@ import html
 import os
 import re
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -48,7 +49,17 @@ ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "stron
                 "br", "hr"}
 
 
-Job = tuple[str, str, str, str, str, str]  # title, address, site name, content, "Issue 12 · …", the site's promise
+@dataclass(frozen=True)
+class Job:
+    """One issue's email versions to render, in this process or a second one."""
+
+    title: str
+    url: str  # the issue on the web
+    content: str
+    meta: str  # "Issue 12 · 16–22 November 2026 · about 35 min"
+    site_name: str
+    promise: str  # SITESUBTITLE
+    home: str  # the site's address
 
 
 class EmailGenerator(Generator):
@@ -62,7 +73,7 @@ class EmailGenerator(Generator):
             for issue in self.context.get("articles", []):
                 folder = _folder(issue)
                 job = _job(issue, issue.get_content(site))
-                if record.unchanged(issue.save_as, job, [folder / "email.html", folder / "email.txt"]):
+                if record.unchanged(issue.save_as, astuple(job), [folder / "email.html", folder / "email.txt"]):
                     continue
                 email_html, email_text = (early and early.result(job)) or _render_issue(job)
                 folder.mkdir(parents=True, exist_ok=True)
@@ -89,7 +100,7 @@ def render_early(content: Article) -> None:
     early = _early.setdefault(_key(content.settings), _EarlyRenders(content.settings))
     job = _job(content, raw)
     folder = _folder(content)
-    if not early.record.unchanged(content.save_as, job, [folder / "email.html", folder / "email.txt"]):
+    if not early.record.unchanged(content.save_as, astuple(job), [folder / "email.html", folder / "email.txt"]):
         early.add(job)
 
 
@@ -145,14 +156,14 @@ def _job(issue: Article, content: str) -> Job:
     meta = " · ".join(filter(None, [
         f"Issue {issue.metadata['issue']}" if issue.metadata.get("issue") else "",
         getattr(issue, "week_label", "") or issue.locale_date, f"about {minutes} min" if minutes else ""]))
-    return (issue.title, f"{issue.settings['SITEURL']}/{issue.url}", issue.settings["SITENAME"], content, meta,
-            issue.settings.get("SITESUBTITLE") or "")
+    home = issue.settings["SITEURL"]
+    return Job(issue.title, f"{home}/{issue.url}", content, meta, issue.settings["SITENAME"],
+               issue.settings.get("SITESUBTITLE") or "", f"{home}/")
 
 
 def _render_issue(job: Job) -> tuple[str, str]:
-    title, url, site_name, content, meta, promise = job
-    body, text = render(content, url)
-    return as_html(title, url, body, site_name, meta, promise), as_text(title, url, text, site_name, meta, promise)
+    body, text = render(job.content, job.url)
+    return as_html(job, body), as_text(job, text)
 
 
 # nh3 serializes what it keeps in one way only: every tag is `<name>`, `<name attr="value">` or
@@ -293,27 +304,28 @@ def _absolute(page_url: str, href: str) -> str:
         return href
 
 
-def as_html(title: str, url: str, body: str, site_name: str, meta: str = "", promise: str = "") -> str:
+def as_html(job: Job, body: str) -> str:
     """The email: the masthead, the issue's number, week and reading time, its body, and a footer, in the site's palette."""
-    safe_title, safe_url, safe_site = html.escape(title), html.escape(url, quote=True), html.escape(site_name)
+    title, url, site, promise, home = (html.escape(text, quote=True) for text in
+                                       (job.title, job.url, job.site_name, job.promise, job.home))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{safe_title}</title>
+<title>{title}</title>
 </head>
 <body style="margin:0;padding:0;background:{NOTE};">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:{NOTE};">
 <tr><td align="center" style="padding:16px 8px;">
 <table role="presentation" width="{WIDTH}" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:{WIDTH}px;background:{PAPER};font-family:{FONT};">
 <tr><td style="padding:24px;">
-<p style="{STYLES['p']}margin:0;font-size:20px;font-weight:800;">{safe_site}</p>
-<p style="{STYLES['p']}{SMALL_STYLE}padding-bottom:10px;border-bottom:2px solid {TEXT};">{html.escape(promise)}</p>
-<h1 style="{STYLES['h1']}">{safe_title}</h1>
-<p style="{STYLES['p']}{SMALL_STYLE}">{html.escape(meta)}{" · " if meta else ""}<a href="{safe_url}" style="{STYLES['a']}">read it on the web</a></p>
+<p style="{STYLES['p']}margin:0;font-size:20px;font-weight:800;">{site}</p>
+<p style="{STYLES['p']}{SMALL_STYLE}padding-bottom:10px;border-bottom:2px solid {TEXT};">{promise}</p>
+<h1 style="{STYLES['h1']}">{title}</h1>
+<p style="{STYLES['p']}{SMALL_STYLE}">{html.escape(job.meta)}{" · " if job.meta else ""}<a href="{url}" style="{STYLES['a']}">read it on the web</a></p>
 {body}
-<p style="{STYLES['p']}{SMALL_STYLE}margin-top:28px;padding-top:10px;border-top:1px solid {LINE};">You are reading {safe_site}: {html.escape(promise)} Every issue is at <a href="{safe_url}" style="{STYLES['a']}">{safe_url}</a>.</p>
+<p style="{STYLES['p']}{SMALL_STYLE}margin-top:28px;padding-top:10px;border-top:1px solid {LINE};">You are reading {site}. {promise} Every issue is at <a href="{home}" style="{STYLES['a']}">{home}</a>.</p>
 </td></tr>
 </table>
 </td></tr>
@@ -323,11 +335,11 @@ def as_html(title: str, url: str, body: str, site_name: str, meta: str = "", pro
 """
 
 
-def as_text(title: str, url: str, lines: list[str], site_name: str = "", meta: str = "", promise: str = "") -> str:
+def as_text(job: Job, lines: list[str]) -> str:
     """The issue in plain text: what a reader sees, with each link's address after its text."""
-    head = [title, "=" * len(title), "", *([meta] if meta else []), f"Read it on the web: {url}", ""]
-    foot = ["", "-- ", *_wrap(f"You are reading {site_name}: {promise}".strip(" :"), "", "")] if site_name else []
-    return "\n".join([*head, *lines]).rstrip() + "\n" + ("\n".join(foot) + "\n" if foot else "")
+    head = [job.title, "=" * len(job.title), "", *([job.meta] if job.meta else []), f"Read it on the web: {job.url}", ""]
+    foot = ["", "-- ", *_wrap(f"You are reading {job.site_name}. {job.promise} Every issue is at {job.home}", "", "")]
+    return "\n".join([*head, *lines, *foot]).rstrip() + "\n"
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:

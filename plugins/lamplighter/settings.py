@@ -31,6 +31,13 @@ DEFAULTS: dict[str, Any] = {
     "LAMPLIGHTER_LOCK_WAIT": 300,
     "LAMPLIGHTER_HISTORY": None,
     "LAMPLIGHTER_SUBSCRIBE_URL": None,
+    "LAMPLIGHTER_EMAIL": None,
+}
+# Each mailing service `lamplighter send` knows: the keys it needs, and those it may have.
+EMAIL_SERVICES = {
+    "smtp": ({"host", "to", "from"}, {"port", "starttls", "list_unsubscribe"}),
+    "buttondown": (set(), {"base_url"}),
+    "listmonk": ({"url", "lists"}, {"from"}),
 }
 # The largest sensible value of each number: beyond it a typo, never a wish (and a crash in timedelta).
 LIMITS = {"LAMPLIGHTER_TIMEOUT": 600, "LAMPLIGHTER_MAX_BYTES": 1024 ** 3, "LAMPLIGHTER_WORKERS": 256,
@@ -70,6 +77,8 @@ class Settings:
     arxiv_base_url: str | None = None  # where titles of papers only a citation names are asked (default arXiv)
     history: Path | None = None  # an earlier newsletter's weeks to learn from, besides the published issues
     subscribe_url: str | None = None  # where readers subscribe by email
+    email: dict[str, Any] | None = None  # the mailing service `lamplighter send` hands issues to
+    output_path: Path = Path("output")  # where the build writes the site (and each issue's email versions)
 
 
 def load(path: str | Path) -> Settings:
@@ -108,7 +117,34 @@ def from_pelican(pelican_settings: Mapping[str, Any], *, base: Path) -> Settings
         arxiv_base_url=_base_url("LAMPLIGHTER_ARXIV_BASE_URL", value["LAMPLIGHTER_ARXIV_BASE_URL"]),
         history=_history(value["LAMPLIGHTER_HISTORY"], base),
         subscribe_url=_subscribe_url(value["LAMPLIGHTER_SUBSCRIBE_URL"]),
+        email=_email(value["LAMPLIGHTER_EMAIL"]),
+        output_path=Path(pelican_settings.get("OUTPUT_PATH", "output")),
     )
+
+
+def _email(config: Any) -> dict[str, Any] | None:
+    """`LAMPLIGHTER_EMAIL`: a mailing service and its keys (`lamplighter send`), or None when issues are not emailed."""
+    if config is None:
+        return None
+    service = config.get("service") if isinstance(config, Mapping) else None
+    if service not in EMAIL_SERVICES:
+        raise SettingsError(f"LAMPLIGHTER_EMAIL must be a dict whose 'service' is one of {', '.join(EMAIL_SERVICES)}, "
+                            f"not {config!r}")
+    required, optional = EMAIL_SERVICES[service]
+    missing, unknown = required - set(config), set(config) - required - optional - {"service"}
+    if missing or unknown:
+        problem = f"needs {', '.join(sorted(missing))}" if missing else f"has no key {', '.join(sorted(unknown))}"
+        raise SettingsError(f"LAMPLIGHTER_EMAIL for {service} {problem}; its keys are "
+                            f"{', '.join(sorted(required | optional))}")
+    lists = config.get("lists", [1])
+    if not (isinstance(lists, list) and lists and all(type(i) is int for i in lists)):
+        raise SettingsError(f"LAMPLIGHTER_EMAIL 'lists' must be listmonk list ids like [1, 3], not {lists!r}")
+    if "port" in config and not (type(config["port"]) is int and 0 < config["port"] < 65536):
+        raise SettingsError(f"LAMPLIGHTER_EMAIL 'port' must be a port number like 587, not {config['port']!r}")
+    for key in ("url", "base_url"):
+        if key in config:
+            _base_url(f"LAMPLIGHTER_EMAIL '{key}'", config[key])
+    return dict(config)
 
 
 def _subscribe_url(value: Any) -> str | None:
