@@ -472,3 +472,24 @@ def test_tex_an_editor_types_reads_as_unicode_on_the_page_in_the_email_and_the_f
     assert "PixArt-α at xₜ" in (output / "issues" / "2026-W47" / "email.txt").read_text(encoding="utf-8")
     entry = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes()).entries[0]
     assert "PixArt-α" in entry.content[0].value and "$\\alpha$</code>" in entry.content[0].value
+
+
+def test_every_page_invites_readers_to_subscribe_by_feed_and_by_email_when_configured(archive):
+    home = page(archive.build() / "index.html")
+    block = home.select_one("#subscribe")
+    assert [a.get_text() for a in block.find_all("a")] == ["Atom", "RSS", "JSON Feed"]
+    assert home.select_one('header.site nav a[href="#subscribe"]')
+
+    output = archive.build(LAMPLIGHTER_SUBSCRIBE_URL="https://buttondown.com/lamplighter")
+    for path in ["index.html", "issues/2026-W47/index.html", "archive/index.html"]:
+        link = page(output / path).select_one("#subscribe a")
+        assert (link.get_text(), link["href"]) == ("By email", "https://buttondown.com/lamplighter")
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "buttondown.com/x", "mailto:", 42])
+def test_a_subscribe_address_that_is_not_a_page_or_mailbox_is_a_settings_error(value):
+    from lamplighter.errors import SettingsError
+    from lamplighter.settings import from_pelican
+
+    with pytest.raises(SettingsError, match="LAMPLIGHTER_SUBSCRIBE_URL"):
+        from_pelican({"PATH": "content", "LAMPLIGHTER_SUBSCRIBE_URL": value}, base=REPO)
