@@ -57,7 +57,7 @@ def serving() -> Iterator[FeedServer]:
     state = FeedServer("", routes, [])
     lock, in_flight = threading.Lock(), [0]
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
@@ -85,16 +85,27 @@ def serving() -> Iterator[FeedServer]:
             self.end_headers()
             self.wfile.write(route.body)
 
-        def log_message(self, *args: object) -> None:
-            pass
+    with loopback(Handler) as base:
+        state.base = base
+        yield state
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output clean of access logs."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1, on a port of its own, answering with `handler`; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    state.base = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
+
+from conftest import QuietHandler, loopback
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Service:
 
 @contextmanager
 def serving(service: Service) -> Iterator[Service]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -93,18 +93,9 @@ def serving(service: Service) -> Iterator[Service]:
 
         do_POST = do_PUT = _handle
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    service.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback(Handler) as base:
+        service.base = base
         yield service
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @dataclass

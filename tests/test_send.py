@@ -89,14 +89,18 @@ def test_a_refused_login_sends_nothing_and_leaves_no_receipt(published, mailbox,
     assert send(published) == 0 and len(mailbox.messages) == 1
 
 
+def start_send(project, tmp_path, *, pause_at: str) -> subprocess.Popen:
+    """`lamplighter send` as its own process, with the SMTP login and the test CA, waiting before a write."""
+    env = {"LAMPLIGHTER_SMTP_USERNAME": "editor", "LAMPLIGHTER_SMTP_PASSWORD": "secret",
+           "SSL_CERT_FILE": str(tmp_path / "ca.pem"), "PATH": "/usr/bin:/bin", "LAMPLIGHTER_PAUSE_AT_WRITE": pause_at}
+    return subprocess.Popen([sys.executable, "-m", "lamplighter.cli", "send", WEEK, "-s", str(project.settings)],
+                            env=env, cwd=project.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
 def test_killed_after_the_message_left_the_next_send_refuses_until_the_editor_looks(published, mailbox, tmp_path):
     email_settings(published, smtp(mailbox))
-    env = {"LAMPLIGHTER_SMTP_USERNAME": "editor", "LAMPLIGHTER_SMTP_PASSWORD": "secret",
-           "SSL_CERT_FILE": str(tmp_path / "ca.pem"), "PATH": "/usr/bin:/bin",
-           "LAMPLIGHTER_PAUSE_AT_WRITE": f"write {WEEK}.sent.json"}
-    process = subprocess.Popen([sys.executable, "-m", "lamplighter.cli", "send", WEEK, "-s", str(published.settings)],
-                               env=env, cwd=published.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = start_send(published, tmp_path, pause_at=f"write {WEEK}.sent.json")
     assert paused(process)  # the message was accepted; the "sent" receipt is not written yet
     process.kill()
     process.wait()
@@ -109,17 +113,10 @@ def test_killed_after_the_message_left_the_next_send_refuses_until_the_editor_lo
 
 def test_two_sends_at_once_send_one_email(published, mailbox, tmp_path):
     email_settings(published, smtp(mailbox))
-    env = {"LAMPLIGHTER_SMTP_USERNAME": "editor", "LAMPLIGHTER_SMTP_PASSWORD": "secret",
-           "SSL_CERT_FILE": str(tmp_path / "ca.pem"), "PATH": "/usr/bin:/bin",
-           "LAMPLIGHTER_PAUSE_AT_WRITE": f"replace {WEEK}.sent.json"}
-    first = subprocess.Popen([sys.executable, "-m", "lamplighter.cli", "send", WEEK, "-s", str(published.settings)],
-                             env=env, cwd=published.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = start_send(published, tmp_path, pause_at=f"replace {WEEK}.sent.json")
     assert paused(first)  # about to claim the receipt
-    second = subprocess.run([sys.executable, "-m", "lamplighter.cli", "send", WEEK, "-s", str(published.settings)],
-                            env={**env, "LAMPLIGHTER_PAUSE_AT_WRITE": ""}, cwd=published.root, capture_output=True,
-                            text=True, timeout=60)
-    assert second.returncode == 0 and len(mailbox.messages) == 1
+    second = start_send(published, tmp_path, pause_at="")
+    assert second.wait(timeout=60) == 0 and len(mailbox.messages) == 1
     assert resume(first) == 0  # it finds the receipt claimed, and refuses
     assert len(mailbox.messages) == 1
 
