@@ -68,7 +68,7 @@ def remove_gone_drafts(generator: object) -> None:
     if len(save_as.parts) != 3 or save_as.parts[1] != "{slug}":  # not one folder per draft: nothing to tell apart
         return
     folder = Path(generator.output_path) / save_as.parts[0]
-    current = {Path(draft.save_as).parent.name for draft in generator.drafts}
+    current = {Path(preview.save_as).parent.name for preview in generator.drafts}
     for gone in [path for path in folder.glob("*") if path.is_dir() and path.name not in current]:
         shutil.rmtree(gone)
 
