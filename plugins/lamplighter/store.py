@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -47,7 +47,8 @@ class ItemStore:
 
     def save(self, source: SourceConfig, stored: Stored) -> None:
         document = {
-            "items": [{**asdict(item), "published": item.published.isoformat() if item.published else None}
+            "items": [{**{name: getattr(item, name) for name in _FIELDS},  # not asdict: it deep-copies every value
+                       "published": item.published.isoformat() if item.published else None}
                       for item in stored.items or ()],
             "first_seen": {key: moment.isoformat() for key, moment in stored.first_seen.items()},
         }
@@ -59,6 +60,7 @@ class ItemStore:
                 self.notes.append(note)
 
 
+_FIELDS = [f.name for f in fields(Item)]
 _TUPLES = [f.name for f in fields(Item) if f.default == ()]
 
 
