@@ -223,3 +223,20 @@ def test_no_bytes_make_the_feed_path_raise_anything_but_a_source_error(body):
         else:
             # An entry without a web link comes without one; gathering counts and skips it.
             assert all(item.url == "" or item.url.startswith(("http://", "https://")) for item in items)
+
+
+def test_proxies_from_the_environment_apply_to_every_request_and_no_proxy_is_honoured(monkeypatch):
+    """requests reads HTTP_PROXY and NO_PROXY per request; the fetcher works them out once per host, the same way."""
+    from conftest import serving
+
+    with serving() as proxy, serving() as direct:
+        proxy.add("http://feeds.example/feed.xml", rss2([{"title": "Through the proxy", "link": "https://a.example/"}]))
+        direct.add("/feed.xml", rss2([{"title": "Straight", "link": "https://b.example/"}]))
+        monkeypatch.setenv("HTTP_PROXY", proxy.base)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        fetcher = Fetcher(timeout=5, max_bytes=1 << 20)
+        for _ in range(2):  # the second time from what was worked out the first
+            assert b"Through the proxy" in fetcher.get("http://feeds.example/feed.xml").body
+            assert b"Straight" in fetcher.get(direct.url("/feed.xml")).body
+        assert [path for path, _ in proxy.requests] == ["http://feeds.example/feed.xml"] * 2
+        assert [path for path, _ in direct.requests] == ["/feed.xml"] * 2

@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +125,7 @@ class Fetcher:
                 str(cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
                 allowable_codes=(200,), stale_if_error=False,
             )
+        self.session.merge_environment_settings = _once_per_origin(self.session.merge_environment_settings)
         self.session.max_redirects = MAX_REDIRECTS
         self.session.headers["User-Agent"] = USER_AGENT
         retry = PatientRetry(total=retries, connect=retries, read=retries, status=retries, redirect=False,
@@ -180,6 +181,24 @@ class Fetcher:
         if len(body) > self.max_bytes:
             raise SourceError(f"file is over the {self.max_bytes:,}-byte cap")
         return Response(url, body)
+
+
+def _once_per_origin(merge: Callable[..., dict]) -> Callable[..., dict]:
+    """requests' settings from the environment (proxies, CA bundle), worked out once per scheme and host.
+
+    requests reads every proxy variable for every request: a sixth of a warm gather's CPU,
+    for an answer that does not change during a gather.
+    """
+    known: dict[tuple, dict] = {}
+
+    def merged(url: str, proxies: dict, stream: object, verify: object, cert: object) -> dict:
+        key = (urlsplit(url)[:2], tuple(sorted((proxies or {}).items())), stream, verify, cert)
+        if key not in known:
+            known[key] = merge(url, proxies, stream, verify, cert)
+        settings = known[key]
+        return {**settings, "proxies": dict(settings["proxies"])}
+
+    return merged
 
 
 def usable_cache(path: Path, *, wait: float) -> Path | None:
