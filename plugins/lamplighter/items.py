@@ -175,6 +175,8 @@ def is_web_link(url: str) -> bool:
 
 def tracking_parameters(url: str) -> list[str]:
     """The names of the parameters in a link that only track the click (utm_source, fbclid…)."""
+    if "?" not in url:
+        return []  # most links have no query: no need to parse them
     return [name for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if TRACKING_PARAMETER.match(name)]
 
 
