@@ -124,6 +124,38 @@ def test_an_unchanged_feed_is_not_modified_and_keeps_its_items(project, feed_ser
     assert [headers.get("If-None-Match") for _, headers in feed_server.requests] == [None, '"abc"']
 
 
+def test_a_feed_with_only_last_modified_is_asked_conditionally_and_an_older_item_store_learns_it(
+        project, feed_server, capsys):
+    import json
+
+    body, stamp = feed_of("lab").encode(), "Mon, 23 Nov 2026 08:00:00 GMT"
+
+    def route(handler):
+        fresh = handler.headers.get("If-Modified-Since") == stamp
+        handler.send_response(304 if fresh else 200)
+        handler.send_header("Last-Modified", stamp)
+        handler.send_header("Content-Length", "0" if fresh else str(len(body)))
+        handler.end_headers()
+        if not fresh:
+            handler.wfile.write(body)
+
+    feed_server.routes["/feed"] = route
+    project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}])
+    first = gather_json(project, capsys, "--dry-run")
+    [stored] = (project.root / "cache" / "items").glob("*.json")
+    # An item store written before validators were kept: the HTTP cache revalidates, and the store learns them.
+    document = json.loads(stored.read_text(encoding="utf-8"))
+    assert document.pop("validators") == {feed_server.url("/feed"): {"last-modified": stamp}}
+    stored.write_text(json.dumps(document), encoding="utf-8")
+
+    runs = [gather_json(project, capsys, "--dry-run") for _ in range(2)]
+
+    assert [run["sources"][0]["status"] for run in runs] == ["not_modified", "not_modified"]
+    assert all([c["url"] for c in run["candidates"]] == [c["url"] for c in first["candidates"]] for run in runs)
+    assert [headers.get("If-Modified-Since") for _, headers in feed_server.requests] == [None, stamp, stamp]
+    assert "validators" in json.loads(stored.read_text(encoding="utf-8"))
+
+
 def test_a_feed_that_stopped_updating_is_stale(project, feed_server, capsys):
     long_ago = datetime.now(timezone.utc) - timedelta(days=45)
     feed_server.add("/old", feed_of("old", long_ago))

@@ -125,29 +125,45 @@ class Fetcher:
                 str(cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
                 allowable_codes=(200,), stale_if_error=False,
             )
-        self.session.merge_environment_settings = _once_per_origin(self.session.merge_environment_settings)
-        self.session.max_redirects = MAX_REDIRECTS
-        self.session.headers["User-Agent"] = USER_AGENT
+        # A source whose items are stored revalidates its list through this session, without the cache:
+        # on 304 the stored items are the answer, and the cached body would be read and rewritten for nothing.
+        self.direct = requests.Session()
+        for session in (self.session, self.direct):
+            session.merge_environment_settings = _once_per_origin(session.merge_environment_settings)
+            session.max_redirects = MAX_REDIRECTS
+            session.headers["User-Agent"] = USER_AGENT
         retry = PatientRetry(total=retries, connect=retries, read=retries, status=retries, redirect=False,
                              backoff_factor=backoff, backoff_max=MAX_RETRY_AFTER,
                              status_forcelist=(429, 500, 502, 503, 504), allowed_methods={"GET"},
                              respect_retry_after_header=True, raise_on_status=False)
         adapter = BoundedAdapter(max_bytes=max_bytes, timeout=timeout, retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        for session in (self.session, self.direct):
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
         self._gates: dict[str, threading.Semaphore] = {}
         self._last_start: dict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
 
-    def get(self, url: str) -> Response:
+    def get(self, url: str, *, validators: dict[str, str] | None = None) -> Response:
+        """The answer for `url`, from the HTTP cache when it is still good.
+
+        With `validators` (the ETag and Last-Modified of the answer whose items are stored),
+        the request is conditional and skips the cache: a 304 is an empty answer, `not_modified`.
+        """
         if url.startswith("file:"):
             return self._read_file(url)
+        headers = {name: value for name, value in [("If-None-Match", (validators or {}).get("etag")),
+                                                   ("If-Modified-Since", (validators or {}).get("last-modified"))]
+                   if value}
+        session = self.direct if validators else self.session
         try:
-            with self._turn(urlsplit(url).netloc.lower()), self.session.get(url, timeout=self.timeout) as response:
+            with self._turn(urlsplit(url).netloc.lower()), \
+                    session.get(url, timeout=self.timeout, headers=headers) as response:
                 if response.status_code >= 400:
                     raise SourceError(f"HTTP {response.status_code} {response.reason or ''}".strip())
                 headers = {key.lower(): value for key, value in response.headers.items()}
-                return Response(response.url, response.content, headers, bool(getattr(response, "revalidated", False)))
+                not_modified = bool(getattr(response, "revalidated", False)) or response.status_code == 304
+                return Response(response.url, response.content, headers, not_modified)
         except requests.TooManyRedirects:
             raise SourceError(f"more than {MAX_REDIRECTS} redirects") from None
         except requests.RequestException as error:

@@ -71,18 +71,25 @@ class _Unchanged(Exception):
 class SourceFetcher:
     """The shared fetcher as one source sees it, with what else a source may need.
 
-    A 304 ends the source early when its items from last time are stored. `window` is the
-    span being gathered, `now` the moment of the gather (the date of a trending list), and
-    `cache_dir` the folder where a source may keep state between runs (git mirrors).
+    A 304 ends the source early when its items from last time are stored; those items came
+    with the validators (ETag, Last-Modified) of the answers they were read from, so the
+    request is a plain conditional one. `window` is the span being gathered, `now` the
+    moment of the gather (the date of a trending list), and `cache_dir` the folder where a
+    source may keep state between runs (git mirrors).
     """
 
     def __init__(self, fetcher: Fetcher, *, can_skip: bool, window: Window, now: datetime,
-                 cache_dir: Path) -> None:
+                 cache_dir: Path, validators: dict[str, dict[str, str]] | None = None) -> None:
         self.fetcher, self.can_skip = fetcher, can_skip
         self.window, self.now, self.cache_dir = window, now, cache_dir
+        self.validators = validators or {}  # by address: those of the answers the stored items came from
+        self.learned: dict[str, dict[str, str]] = {}  # those of this gather's answers
 
     def get(self, url: str) -> Response:
-        response = self.fetcher.get(url)
+        response = self.fetcher.get(url, validators=self.validators.get(url) if self.can_skip else None)
+        found = {name: response.headers[name] for name in ("etag", "last-modified") if response.headers.get(name)}
+        if found:
+            self.learned[url] = found
         if response.not_modified and self.can_skip:
             raise _Unchanged
         return response
@@ -135,10 +142,12 @@ def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window
     stored = store.load(source)
     fresh = False
     try:
-        own = SourceFetcher(fetcher, can_skip=stored.items is not None, window=window, now=now, cache_dir=cache_dir)
+        own = SourceFetcher(fetcher, can_skip=stored.items is not None, window=window, now=now, cache_dir=cache_dir,
+                            validators=stored.validators)
         offered, fresh = SOURCE_TYPES[source.type].gather(source, own), True
     except _Unchanged:
         offered = stored.items or []
+        fresh = {**stored.validators, **own.learned} != stored.validators  # learned validators are worth keeping
         report.status, report.error = "not_modified", "unchanged since the last gather (HTTP 304)"
     except SourceError as error:
         report.status, report.error, offered = "error", str(error), []
@@ -154,7 +163,7 @@ def _gather_one(source: SourceConfig, fetcher: Fetcher, store: ItemStore, window
     linked = [replace(item, from_owner=True) if owned_by(item.url, site_page) else item for item in linked]
     first_seen = {item.key: stored.first_seen.get(item.key, now) for item in linked if item.published is None}
     if fresh:  # a cache: if it cannot be written, the items are still good
-        store.save(source, Stored(offered, first_seen))
+        store.save(source, Stored(offered, first_seen, {**stored.validators, **own.learned}))
     report.dated_when_first_seen = len(first_seen)
     dated = [item if item.published else replace(item, published=first_seen[item.key]) for item in linked]
     _check_freshness(report, dated, source, now)

@@ -1,5 +1,6 @@
 """What each source gave last time, so that a 304 Not Modified costs no re-parse, and when
-it first offered each entry that has no date.
+it first offered each entry that has no date; with the validators (ETag, Last-Modified) of
+the answers the items were read from, so that the next request is a conditional one.
 
 One small JSON file per source under `LAMPLIGHTER_CACHE_DIR/items/`, named by a digest of
 the source's settings: change a source's keys and it starts afresh. Safe to delete: the
@@ -24,6 +25,7 @@ from .settings import SourceConfig
 class Stored:
     items: list[Item] | None = None  # None: nothing stored, or stored by another version
     first_seen: dict[str, datetime] = field(default_factory=dict)  # undated entries' keys: when first offered
+    validators: dict[str, dict[str, str]] = field(default_factory=dict)  # by address: the ETag and Last-Modified
 
 
 class ItemStore:
@@ -41,7 +43,11 @@ class ItemStore:
             first_seen = {key: datetime.fromisoformat(moment) for key, moment in document["first_seen"].items()}
             if any(moment.tzinfo is None for moment in first_seen.values()):
                 raise ValueError("a moment without its time zone")
-            return Stored([_item(row) for row in document["items"]], first_seen)
+            validators = document.get("validators", {})
+            if not all(isinstance(found, dict) and all(isinstance(v, str) for v in found.values())
+                       for found in validators.values()):
+                raise ValueError("validators that are not text")
+            return Stored([_item(row) for row in document["items"]], first_seen, validators)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return Stored()  # missing or damaged: the source is simply parsed again
 
@@ -51,6 +57,7 @@ class ItemStore:
                        "published": item.published.isoformat() if item.published else None}
                       for item in stored.items or ()],
             "first_seen": {key: moment.isoformat() for key, moment in stored.first_seen.items()},
+            "validators": stored.validators,
         }
         try:
             write_atomically(self._path(source), json.dumps(document, ensure_ascii=False))
