@@ -273,8 +273,8 @@ def _candidate(item: Item, window: Window, span: float, focus: Focus, archive: A
     for term, weight in focus.terms.items():
         if re.search(rf"(?<!\w){re.escape(term.casefold())}(?!\w)", text):
             reasons[f"focus: {term}"] = weight
-    popularity = max((min(1.0, math.log1p(item.signals.get(name, 0)) / math.log1p(full))
-                      for name, full in POPULAR_AT.items()), default=0.0)
+    popularity = max((min(1.0, math.log1p(item.signals[name]) / math.log1p(full))
+                      for name, full in POPULAR_AT.items() if item.signals.get(name)), default=0.0)
     if popularity:
         reasons["popularity"] = round(popularity, 3)
     reasons.update(learned)
@@ -298,6 +298,8 @@ def _searchable(item: Item) -> str:
 
 
 def _muted_by(item: Item, text: str, mute: Mapping[str, Sequence[str]]) -> str | None:
+    if not any(mute.values()):
+        return None
     host = _host(item.url)
     path = urlsplit(item.url).path.strip("/").casefold()
     tests = {

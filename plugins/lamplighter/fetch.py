@@ -125,8 +125,8 @@ class Fetcher:
                 str(cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
                 allowable_codes=(200,), stale_if_error=False,
             )
-        # A source whose items are stored revalidates its list through this session, without the cache:
-        # on 304 the stored items are the answer, and the cached body would be read and rewritten for nothing.
+        # A source's own requests go through this session, without the cache: the item store keeps what
+        # was read from them and their validators, and a cached body would be written and read for nothing.
         self.direct = requests.Session()
         for session in (self.session, self.direct):
             session.merge_environment_settings = _once_per_origin(session.merge_environment_settings)
@@ -147,15 +147,16 @@ class Fetcher:
     def get(self, url: str, *, validators: dict[str, str] | None = None) -> Response:
         """The answer for `url`, from the HTTP cache when it is still good.
 
-        With `validators` (the ETag and Last-Modified of the answer whose items are stored),
-        the request is conditional and skips the cache: a 304 is an empty answer, `not_modified`.
+        With `validators`, the caller keeps what it read from the answer (a source's items,
+        in the item store) and the HTTP cache is skipped: the request is conditional on the
+        ETag and Last-Modified given, if any, and a 304 is an empty answer, `not_modified`.
         """
         if url.startswith("file:"):
             return self._read_file(url)
         headers = {name: value for name, value in [("If-None-Match", (validators or {}).get("etag")),
                                                    ("If-Modified-Since", (validators or {}).get("last-modified"))]
                    if value}
-        session = self.direct if validators else self.session
+        session = self.session if validators is None else self.direct
         try:
             with self._turn(urlsplit(url).netloc.lower()), \
                     session.get(url, timeout=self.timeout, headers=headers) as response:

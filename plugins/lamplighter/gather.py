@@ -71,9 +71,9 @@ class _Unchanged(Exception):
 class SourceFetcher:
     """The shared fetcher as one source sees it, with what else a source may need.
 
-    A 304 ends the source early when its items from last time are stored; those items came
-    with the validators (ETag, Last-Modified) of the answers they were read from, so the
-    request is a plain conditional one. `window` is the span being gathered, `now` the
+    A source's requests skip the HTTP cache: the item store keeps what was read from them,
+    with the validators (ETag, Last-Modified) of their answers, and the next request is
+    conditional on those. A 304 ends the source early, with its items from last time. `window` is the span being gathered, `now` the
     moment of the gather (the date of a trending list), and `cache_dir` the folder where a
     source may keep state between runs (git mirrors).
     """
@@ -86,7 +86,7 @@ class SourceFetcher:
         self.learned: dict[str, dict[str, str]] = {}  # those of this gather's answers
 
     def get(self, url: str) -> Response:
-        response = self.fetcher.get(url, validators=self.validators.get(url) if self.can_skip else None)
+        response = self.fetcher.get(url, validators=self.validators.get(url, {}) if self.can_skip else {})
         found = {name: response.headers[name] for name in ("etag", "last-modified") if response.headers.get(name)}
         if found:
             self.learned[url] = found

@@ -174,7 +174,8 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
     # A part already in the draft (gathered on its own before its story) stays where the editor has it.
     result.added = [replace(c.item, parts=tuple(part for part in c.item.parts if item_key(part[1]) not in present))
                     for c in chosen]
-    result.left_out = [c for c in new if c.eligible and c not in chosen]
+    taken = {id(c) for c in chosen}  # by identity: comparing candidates field by field cost a gather a tenth of its time
+    result.left_out = [c for c in new if c.eligible and id(c) not in taken]
     result.selected = present - result.dropped | {item.key for item in result.added}
     result.minutes = reading_minutes([*kinds, *(item.kind for item in result.added)])
     # What the editor added or promoted by hand is remembered too: deleted later, it is dropped.

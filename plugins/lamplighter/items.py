@@ -167,6 +167,7 @@ def _host(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)  # asked of each link by gathering, ranking and the draft
 def is_web_link(url: str) -> bool:
     """Whether a link can go in an issue: http(s) to a named host, nothing else."""
     parts = urlsplit(url)

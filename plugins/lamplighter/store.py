@@ -73,6 +73,8 @@ _TUPLES = [f.name for f in fields(Item) if f.default == ()]
 
 def _item(row: dict) -> Item:
     published = row.pop("published")
-    return Item(**{**row, **{name: tuple(tuple(value) if isinstance(value, list) else value
-                                         for value in row.get(name, ())) for name in _TUPLES}},
-                published=datetime.fromisoformat(published) if published else None)
+    for name in _TUPLES:  # JSON gave lists: the item's fields are tuples (of tuples, for pairs)
+        value = row.get(name)
+        if value is not None:
+            row[name] = tuple(tuple(part) if isinstance(part, list) else part for part in value) if value else ()
+    return Item(**row, published=datetime.fromisoformat(published) if published else None)
