@@ -46,7 +46,13 @@ test: $(VENV)/.installed-test node_modules/.installed
 fuzz: $(VENV)/.installed-test
 	DRAFT_MACHINE_PROFILE=fuzz $(BIN)/python -m pytest -p no:cacheprovider tests/test_draft_machine.py
 
-bench: $(VENV)/.installed
+# The benchmark's own environment: the reference it measures gathering against (reader).
+.venv-bench/.installed: bench/requirements-reference.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-reference.txt
+	touch $@
+
+bench: $(VENV)/.installed .venv-bench/.installed
 	$(BIN)/python bench/run.py
 
 publish-check: $(VENV)/.installed node_modules/.installed

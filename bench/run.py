@@ -18,7 +18,7 @@ from report import table
 
 def main() -> int:
     console = Console()
-    with console.status("Gathering from 100 local feeds…"):
+    with console.status("Gathering from 100 and 1,000 local feeds, with reader as the reference…"):
         results = gather_bench.run()
     # Builds first: a build's memory is measured on child processes, which a parent grown by
     # the curation benchmarks (scikit-learn, 30,000 items) would inflate.
@@ -29,7 +29,7 @@ def main() -> int:
     with console.status("Replaying the shared editor's weeks, and learning a year…"):
         results += backtest_bench.run()
     results += built
-    console.print(table(results, "Benchmarks: gather 100 feeds, rank a 30,000-entry feed, replay an editor's weeks, build 300 issues; "
+    console.print(table(results, "Benchmarks: gather 100 and 1,000 feeds, rank a 30,000-entry feed, replay an editor's weeks, build 300 issues; "
                                    "references run alongside"))
     for extra in tables:
         console.print(extra)
