@@ -119,6 +119,7 @@ def test_two_sends_at_once_send_one_email(published, mailbox, tmp_path):
     assert second.wait(timeout=60) == 0 and len(mailbox.messages) == 1
     assert resume(first) == 0  # it finds the receipt claimed, and refuses
     assert len(mailbox.messages) == 1
+    assert list(published.issues.glob(".*.tmp")) == []  # its claim leaves nothing behind
 
 
 def test_dry_run_says_what_would_be_sent_and_sends_nothing(published, mailbox, capsys):

@@ -449,6 +449,9 @@ def test_email_versions_rendered_while_reading_equal_those_rendered_after(projec
      '<a href="https://github.com/o/r">code: o/r</a>.\nWhat it does.</p>',
      '<li>\n<p><a href="https://a.example/x">A paper</a><br>\n<small>arXiv · HF Papers\n— 120 upvotes · '
      '<a href="https://github.com/o/r">code: o/r</a>.</small><br>\nWhat it does.</p>'),
+    # As Python-Markdown renders it (an issue with {filename} links), the continuation lines keep their indent.
+    ('<li>\n<p><a href="u">T</a> · arXiv\n    — 120 upvotes.\n    What it does.</p>',
+     '<li>\n<p><a href="u">T</a><br>\n<small>arXiv\n    — 120 upvotes.</small><br>\n    What it does.</p>'),
     # No provenance: the dash before the description goes.
     ('<li><p><a href="u">T</a> · Blog\n— What it says.</p>', '<li><p><a href="u">T</a><br>\n<small>Blog</small><br>\nWhat it says.</p>'),
     # The editor's own shapes are left alone: a bare link, and a tag that does not close on the line.
@@ -456,7 +459,7 @@ def test_email_versions_rendered_while_reading_equal_those_rendered_after(projec
     ('<li><p><a href="u">T</a> · <em>Blog\nstill emphasised</em></p>', '<li><p><a href="u">T</a> · <em>Blog\nstill emphasised</em></p>'),
 ])
 def test_an_items_sources_are_a_quieter_line_between_title_and_description(html, expected):
-    from lamplighter.site import _with_quiet_sources
+    from lamplighter.page import _with_quiet_sources
 
     assert _with_quiet_sources(html) == expected
 

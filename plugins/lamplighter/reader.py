@@ -30,7 +30,7 @@ from markdown.extensions.toc import slugify, unique
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from . import draft
+from . import draft, page
 
 FAST_EXTENSIONS = {"markdown.extensions.extra", "markdown.extensions.meta", "markdown.extensions.toc", "extra",
                    "meta", "toc"}
@@ -47,11 +47,14 @@ class IssueReader(MarkdownReader):
     """Pelican's Markdown reader, with cmark-gfm rendering the bodies it can render the same."""
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        """The content and metadata, plus the issue's facts for the site (kept in Pelican's content cache)."""
+        """The page's content (`page.for_readers`) and metadata, plus the issue's facts for the site.
+
+        All three are kept in Pelican's content cache: an unchanged issue is not worked on again.
+        """
         with pelican_open(source_path) as text:
             content, metadata = self._render(source_path, text)
         metadata["lamplighter_facts"] = draft.facts(text)
-        return content, metadata
+        return (page.for_readers(content) if "week" in metadata else content), metadata  # issues, not pages
 
     def _render(self, source_path: str, text: str) -> tuple[str, dict[str, Any]]:
         if not fast_path_settings(self.settings["MARKDOWN"]):

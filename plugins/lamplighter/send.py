@@ -107,11 +107,12 @@ def send(config: dict[str, Any], issues: Path, output: Path, week: str, *, dry_r
                               f"{len(mail.html):,} bytes of HTML, {len(mail.text):,} of plain text, "
                               f"linking to {mail.url}. Nothing was sent.")
     started = _now()
+    claim = files.temporary_beside(receipt, _json({"week": week, "service": service, "state": "sending",
+                                                   "started": started}), durable=True)
     try:
-        files.replace(files.temporary_beside(receipt, _json({"week": week, "service": service, "state": "sending",
-                                                              "started": started}), durable=True),
-                      receipt, durable=True, new=True)
+        files.replace(claim, receipt, durable=True, new=True)
     except FileExistsError:  # another send claimed it a moment ago
+        claim.unlink(missing_ok=True)
         return _refused(receipt, _read_receipt(receipt) or {"state": "sending"})
     try:
         sent_id = DELIVER[service](config, mail, environ)

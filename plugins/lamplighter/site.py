@@ -9,27 +9,16 @@ import re
 import shutil
 from html import escape as html_escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Category
 
-from . import draft, emails, feeds, reader, search, sitemap, sources_page, writer
-from .text import math_in_html
-
-if TYPE_CHECKING:
-    from bs4 import Tag
+from . import draft, emails, feeds, page, reader, search, sitemap, sources_page, writer
 
 # An update's first line as the issue reader renders it: the event, the story's link, the earlier issue's file.
 _UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="([^"]*)">[^<]*</a> '
                      r'\(in <a href="\{filename\}([^"/]+\.md)">')
-# An item's first line, "[title](url) · sources", and the "— provenance" line under it when a description follows.
-_ITEM_HEAD = re.compile(r'(<li>\s*(?:<p>)?<a href="[^"]*">(?:(?!</a>)[^\n])*</a>) · ((?:(?!</p>)[^\n])*)'
-                        r'(\n— (?:(?!</p>)[^\n])*(?=\n))?(\n— )?')
-_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-# The editing guide in a draft is for the editor only: it never reaches a page or a feed.
-_EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
 
 
 def register() -> None:
@@ -104,69 +93,17 @@ def link_follow_ups(generator: object) -> None:
             earlier._content = html[:end] + note + html[end:]
 
 
-def _without_later_items(html: str) -> str:
-    """Items the editor kept for next week leave this issue's page, and a section they emptied goes too."""
-    if "[later]" not in html.lower():
-        return html
-    from bs4 import BeautifulSoup  # here, not above: most builds have no such item, and bs4 costs each one 50 ms
-
-    page = BeautifulSoup(html, "html.parser")
-    for listing in page.find_all(["ul", "ol"], recursive=False):
-        for item in listing.find_all("li", recursive=False):
-            if draft.LATER.search(item.get_text().strip().split("\n", 1)[0]):
-                item.decompose()
-        if not listing.find("li"):
-            heading = listing.find_previous_sibling()
-            listing.decompose()
-            if heading is not None and heading.name == "h2" and _is_empty_section(heading):
-                heading.decompose()
-    return str(page)
-
-
-def _is_empty_section(heading: Tag) -> bool:
-    after = heading.find_next_sibling()
-    return after is None or after.name in ("h1", "h2")
-
-
-def _with_quiet_sources(html: str) -> str:
-    """An item's sources and signals become a quieter line of their own, between its title and its description.
-
-    Only where the editor left the shape gathering wrote: text whose tags do not close
-    within it is left as it is.
-    """
-    def quiet(match: re.Match[str]) -> str:
-        said = match[2] + (match[3] or "")
-        # Line breaks, not styles, so that feed readers and mail clients show the same three lines; the
-        # dash that kept the description apart from the sources on one line is not needed on its own line.
-        after = "<br>" if match[3] else "<br>\n" if match[4] else ""
-        return f"{match[1]}<br>\n<small>{said}</small>{after}" if _balanced(said) else match[0]
-
-    return _ITEM_HEAD.sub(quiet, html)
-
-
-def _balanced(html: str) -> bool:
-    open_tags: list[str] = []
-    for closing, name, self_closing in _TAG_NAME.findall(html):
-        if closing:
-            if not open_tags or open_tags.pop() != name.lower():
-                return False
-        elif not self_closing and name.lower() not in ("br", "img", "wbr"):
-            open_tags.append(name.lower())
-    return not open_tags
-
-
 def describe_issue(content: object) -> None:
-    """Drop the editing guide, start the email versions, and count the issue's items per section for the templates."""
+    """Count the issue's items per section for the templates, and start its email versions."""
     if not isinstance(content, Article):
         return
     if not hasattr(content, "category"):
         # Pelican assigns categories only when it writes category pages, which issues do
         # without, yet its draft writer reads `draft.category`: give issues their folder's.
         content.category = Category("issues", content.settings)
-    content._content = math_in_html(_with_quiet_sources(_without_later_items(
-        _EDITING_GUIDE.sub("", content._content or ""))))
     facts = getattr(content, "lamplighter_facts", None)
-    if facts is None:  # read by another reader than Lamplighter's: work them out from the source
+    if facts is None:  # read by another reader than Lamplighter's: its page and facts are worked out here
+        content._content = page.for_readers(content._content or "")
         source = Path(content.source_path)
         if source.suffix.lower() not in (".md", ".markdown"):
             return
