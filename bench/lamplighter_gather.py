@@ -1,8 +1,9 @@
 """Lamplighter's full gather of the benchmark's feeds, cold then warm, in a process of its own.
 
 `python bench/lamplighter_gather.py URLS_FILE [WORKERS]` (default: the setting's default) makes a newsletter in a temporary folder
-whose sources are the feeds, and runs what `lamplighter gather --dry-run` runs (fetch,
-parse, rank, the draft's update and the report), twice: with an empty cache, then again.
+whose sources are the feeds, and runs what `lamplighter gather` runs (fetch, parse, rank,
+the draft's update and the report), twice: with an empty cache, then again, as the daily
+gather does.
 Prints one JSON object, {"cold": {"seconds", "cpu"}, "warm": {...}, "candidates": N}.
 """
 
@@ -32,9 +33,9 @@ def main() -> None:
         week = week_of(today)
         results = []
         figures = {run: measured(lambda: results.append(gather_week(config, week, week_window(week), today=today,
-                                                                     write=False)))
+                                                                     write=True)))
                    for run in ("cold", "warm")}
-    print(json.dumps({**figures, "candidates": len(results[-1].candidates),
+    print(json.dumps({**figures, "candidates": len(json.loads(results[-1].document)["candidates"]),
                       "unchanged": sum(r.status == "not_modified" for r in results[-1].gathering.reports)}))
 
 

@@ -156,6 +156,42 @@ def test_a_feed_with_only_last_modified_is_asked_conditionally_and_an_older_item
     assert "validators" in json.loads(stored.read_text(encoding="utf-8"))
 
 
+def test_when_nothing_changed_the_last_ranking_stands_and_any_change_ranks_again(project, feed_server, capsys):
+    body = feed_of("lab").encode()
+
+    def route(handler):
+        fresh = handler.headers.get("If-None-Match") == '"abc"'
+        handler.send_response(304 if fresh else 200)
+        handler.send_header("ETag", '"abc"')
+        handler.send_header("Content-Length", "0" if fresh else str(len(body)))
+        handler.end_headers()
+        if not fresh:
+            handler.wfile.write(body)
+
+    feed_server.routes["/feed"] = route
+    project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}])
+    path = project.issues / f"{WEEK}.md"
+    first = gather_json(project, capsys)
+    drafted = path.read_bytes()
+
+    again = gather_json(project, capsys)
+
+    assert "its ranking stands" in again["stderr"] and path.read_bytes() == drafted
+    assert again["candidates"] == first["candidates"]
+    # The editor deletes an item: the next gather ranks again, and records the drop.
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("- ["))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(("- [", "## "))), len(lines))
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    third = gather_json(project, capsys)
+    assert "ranking stands" not in third["stderr"]
+    assert sum(1 for c in third["candidates"] if c["dropped_in"]) == 1
+    # A setting changes: ranked again too.
+    project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}], "LAMPLIGHTER_FOCUS = {'lab': 2}\n")
+    assert "ranking stands" not in gather_json(project, capsys)["stderr"]
+    assert "ranking stands" in gather_json(project, capsys)["stderr"]
+
+
 def test_a_feed_that_stopped_updating_is_stale(project, feed_server, capsys):
     long_ago = datetime.now(timezone.utc) - timedelta(days=45)
     feed_server.add("/old", feed_of("old", long_ago))

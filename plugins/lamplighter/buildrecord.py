@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 _CODE = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py"))))
+CODE_DIGEST = _CODE.hexdigest()  # the plugin's code: what it made before a change is not what it makes now
 
 
 class BuildRecord:

@@ -179,10 +179,10 @@ def _planned(path: Path, read: str | None, week: str, candidates: Sequence[Candi
     result.selected = present - result.dropped | {item.key for item in result.added}
     result.minutes = reading_minutes([*kinds, *(item.kind for item in result.added)])
     # What the editor added or promoted by hand is remembered too: deleted later, it is dropped.
-    waiting = unselected.keys(unselected.path_beside(path))
+    by_hand = [i for i in current.items if i.key not in record.offered]
+    waiting = unselected.keys(unselected.path_beside(path)) if by_hand else set()  # a long list to read: only if asked
     result.offered = [*(Item(url=i.url, title=i.title, source=PROMOTED if i.key in waiting else ADDED,
-                             kind=i.kind or "article")
-                        for i in current.items if i.key not in record.offered), *result.carried, *result.added]
+                             kind=i.kind or "article") for i in by_hand), *result.carried, *result.added]
     if read is None and not result.added and not result.carried:
         return result  # a quiet week with nothing to carry over: no draft yet
     text = draft.with_metadata(draft.merge(text, result.added), "Reading-time", f"{result.minutes} min")
