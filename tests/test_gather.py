@@ -8,6 +8,8 @@ import time
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from conftest import serving
 from feeds import rss2
 from lamplighter.cli import main
@@ -228,3 +230,16 @@ def test_a_host_with_one_feed_is_not_kept_waiting_behind_a_busy_host(project, ca
         gather_json(project, capsys)
 
     assert starts["quiet"] - min(starts.values()) < 0.3
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b'{"items": 3, "first_seen": {}}', b"\xff\xfe", b'{"items": []}'])
+def test_a_damaged_item_store_means_the_source_is_read_again(project, feed_server, capsys, damage):
+    feed_server.add("/feed", feed_of("lab"))
+    project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}])
+    first = gather_json(project, capsys, "--dry-run")
+    [stored] = (project.root / "cache" / "items").glob("*.json")
+    stored.write_bytes(damage)
+
+    again = gather_json(project, capsys, "--dry-run")
+
+    assert again["sources"][0]["status"] == "ok" and again["candidates"] == first["candidates"]
