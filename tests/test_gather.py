@@ -126,22 +126,28 @@ def test_an_unchanged_feed_is_not_modified_and_keeps_its_items(project, feed_ser
     assert [headers.get("If-None-Match") for _, headers in feed_server.requests] == [None, '"abc"']
 
 
-def test_a_feed_with_only_last_modified_is_asked_conditionally_and_an_older_item_store_learns_it(
-        project, feed_server, capsys):
-    import json
-
-    body, stamp = feed_of("lab").encode(), "Mon, 23 Nov 2026 08:00:00 GMT"
+def conditional(body: bytes, validator: str, value: str):
+    """A feed's route that sends `validator` ("ETag" or "Last-Modified") and answers 304 when it comes back."""
+    asked_with = {"ETag": "If-None-Match", "Last-Modified": "If-Modified-Since"}[validator]
 
     def route(handler):
-        fresh = handler.headers.get("If-Modified-Since") == stamp
+        fresh = handler.headers.get(asked_with) == value
         handler.send_response(304 if fresh else 200)
-        handler.send_header("Last-Modified", stamp)
+        handler.send_header(validator, value)
         handler.send_header("Content-Length", "0" if fresh else str(len(body)))
         handler.end_headers()
         if not fresh:
             handler.wfile.write(body)
 
-    feed_server.routes["/feed"] = route
+    return route
+
+
+def test_a_feed_with_only_last_modified_is_asked_conditionally_and_an_older_item_store_learns_it(
+        project, feed_server, capsys):
+    import json
+
+    stamp = "Mon, 23 Nov 2026 08:00:00 GMT"
+    feed_server.routes["/feed"] = conditional(feed_of("lab").encode(), "Last-Modified", stamp)
     project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}])
     first = gather_json(project, capsys, "--dry-run")
     [stored] = (project.root / "cache" / "items").glob("*.json")
@@ -159,18 +165,7 @@ def test_a_feed_with_only_last_modified_is_asked_conditionally_and_an_older_item
 
 
 def test_when_nothing_changed_the_last_ranking_stands_and_any_change_ranks_again(project, feed_server, capsys):
-    body = feed_of("lab").encode()
-
-    def route(handler):
-        fresh = handler.headers.get("If-None-Match") == '"abc"'
-        handler.send_response(304 if fresh else 200)
-        handler.send_header("ETag", '"abc"')
-        handler.send_header("Content-Length", "0" if fresh else str(len(body)))
-        handler.end_headers()
-        if not fresh:
-            handler.wfile.write(body)
-
-    feed_server.routes["/feed"] = route
+    feed_server.routes["/feed"] = conditional(feed_of("lab").encode(), "ETag", '"abc"')
     project.configure([{"name": "Lab", "type": "feed", "url": feed_server.url("/feed")}])
     path = project.issues / f"{WEEK}.md"
     first = gather_json(project, capsys)

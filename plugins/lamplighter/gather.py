@@ -73,9 +73,10 @@ class SourceFetcher:
 
     A source's requests skip the HTTP cache: the item store keeps what was read from them,
     with the validators (ETag, Last-Modified) of their answers, and the next request is
-    conditional on those. A 304 ends the source early, with its items from last time. `window` is the span being gathered, `now` the
-    moment of the gather (the date of a trending list), and `cache_dir` the folder where a
-    source may keep state between runs (git mirrors).
+    conditional on those. A 304 ends the source early, with its items from last time.
+    `window` is the span being gathered, `now` the moment of the gather (the date of a
+    trending list), and `cache_dir` the folder where a source may keep state between runs
+    (git mirrors).
     """
 
     def __init__(self, fetcher: Fetcher, *, can_skip: bool, window: Window, now: datetime,

@@ -40,7 +40,7 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     """
     gathering = gather(config, window, on_done=on_done, now=now)
     issues_dir = issues.draft_path(config.content_path, week).parent
-    last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)
+    last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)  # before this ranking is saved
     budget = curate.Budget(config.budget_minutes, config.section_caps)
     standing = _standing_ranking(config, week, window, today, gathering) if write else None
     if standing is not None:
@@ -51,8 +51,7 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
         if update.text is None:
             gathering.notes.append("Nothing changed since the last gather (every source answered 304; the settings, "
                                    "the archive and the draft are as it left them): its ranking stands.")
-            return WeekResult(gathering, [], update if update.published or update.path.exists() else None,
-                              standing, last_week)
+            return WeekResult(gathering, [], _shown(update), standing, last_week)
     archive = Archive.load(issues_dir, besides=week)
     focus = curate.Focus.of(config, Preferences.learn(issues_dir, before=week, cache_dir=config.cache_dir,
                                                       history_weeks=history.read(config.history) if config.history else ()))
@@ -60,8 +59,7 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
     # Even with nothing new, last week's [later] items move into this week's draft.
     update = issues.update(config.content_path, week, candidates, today=today, write=write, budget=budget,
                            lock_wait=config.lock_wait, on_wait=on_wait)
-    if update.text is None and not update.published and not update.path.exists():
-        update = None  # nothing new, and no draft to show for it
+    update = _shown(update)
     document = report.as_json(week, gathering.reports, candidates, update)
     try:
         write_atomically(ranking_path(config, week), document)
@@ -71,6 +69,11 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
         gathering.notes.append(f"The ranking could not be saved for `lamplighter explain` "
                                f"({error.filename}: {error.strerror}); the draft is written.")
     return WeekResult(gathering, candidates, update, document, last_week)
+
+
+def _shown(update: issues.DraftUpdate) -> issues.DraftUpdate | None:
+    """The update, or None when there is nothing new and no draft to show for it."""
+    return None if update.text is None and not update.published and not update.path.exists() else update
 
 
 def _standing_ranking(config: Settings, week: str, window: Window, today: date, gathering: Gathering) -> str | None:
