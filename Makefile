@@ -52,7 +52,9 @@ fuzz: $(VENV)/.installed-test
 	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-reference.txt
 	touch $@
 
+# Hugo, the build benchmark's reference (see the script).
 bench: $(VENV)/.installed .venv-bench/.installed
+	scripts/install-bench-tools
 	$(BIN)/python bench/run.py
 
 publish-check: $(VENV)/.installed node_modules/.installed

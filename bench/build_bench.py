@@ -1,24 +1,25 @@
-"""Build benchmark: Lamplighter's build against stock Pelican on the same synthetic archive.
+"""Build benchmark: Lamplighter's build against Hugo + Pagefind, and against stock Pelican, on the same archive.
 
 The archive (bench/archive.py) has N weekly issues of about 250 links each. Measured in
-the same run, each build in a fresh process: stock Pelican (same version, its default theme
-and settings) and Lamplighter (full theme, feeds, topic pages, emails, search index), each
-cold, rebuilt with nothing changed, and rebuilt after editing one issue; peak memory of
-every build. `--growth` also builds 50, 300 and 600 issues to show how time grows.
+the same run, each build in a fresh process, its whole process tree watched (tree.py):
 
-Targets (issue 8): cold at most 0.5x stock, unchanged rebuild at most 0.15x, one-edit
-rebuild at most 0.2x, peak memory under 500 MB. Run with `make bench`; exits 1 on a miss.
+- the reference: Hugo, then Pagefind over Hugo's output (hugo_reference.py), cold;
+- Lamplighter (full theme, feeds, topic pages, emails, search index): cold, rebuilt with
+  nothing changed, and rebuilt after editing one issue;
+- at 300 issues, stock Pelican (same version, its default theme and settings), the same three.
+
+Targets (issue 19), at 300 and 2,000 issues, against the reference's cold build: cold at
+most 1.0x, unchanged at most 0.3x, one edit at most 0.4x; at 2,000 issues the largest
+process under 300 MB and the whole tree under 1 GB. The growth table (300, 1,000 and
+2,000 issues, cold) shows time and memory per issue. Run with `make bench`; exits 1 on a miss.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
@@ -26,13 +27,17 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import archive  # noqa: E402
+import hugo_reference  # noqa: E402
+import tree  # noqa: E402
 from report import Result, table  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PELICAN = Path(sys.executable).with_name("pelican")
-TARGETS = {"cold": 0.5, "unchanged": 0.15, "one edit": 0.2}
-MEMORY_TARGET_MB = 500
-GROWTH = (50, 300, 600)
+TARGETS = {"cold": 1.0, "unchanged": 0.3, "one edit": 0.4}  # against the reference's cold build
+STOCK_TARGETS = {"cold": 0.5, "unchanged": 0.15, "one edit": 0.2}  # issue 8, against stock Pelican's
+SIZES = (300, 2000)
+GROWTH = (300, 1000, 2000)
+LARGEST_MB, TREE_MB = 300, 1024  # at the largest size
 STOCK_SETTINGS = 'PATH = "content"\nTIMEZONE = "UTC"\nSITENAME = "Stock"\nSITEURL = ""\n'
 LAMPLIGHTER_SETTINGS = f"""exec(open({str(REPO / 'pelicanconf.py')!r}, encoding="utf-8").read())
 PATH = "content"
@@ -42,16 +47,9 @@ LAMPLIGHTER_SOURCES = []
 """
 
 
-def build(site: Path) -> tuple[float, float]:
-    """One build in a fresh process: (seconds, peak memory in MB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen([str(PELICAN), "-s", "settings.py", "-o", "output", "-q"], cwd=site,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"the build in {site} failed: {process.stderr.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+def build(site: Path) -> tree.Run:
+    """One Pelican build in a fresh process."""
+    return tree.run([str(PELICAN), "-s", "settings.py", "-o", "output", "-q"], site)
 
 
 def site(root: Path, name: str, settings: str, issues: int) -> Path:
@@ -61,7 +59,7 @@ def site(root: Path, name: str, settings: str, issues: int) -> Path:
     return folder
 
 
-def measure(folder: Path) -> dict[str, tuple[float, float]]:
+def measure(folder: Path) -> dict[str, tree.Run]:
     """Cold, unchanged and one-edit builds of one site."""
     results = {"cold": build(folder), "unchanged": build(folder)}
     issues = sorted((folder / "content" / "issues").glob("*.md"))
@@ -71,51 +69,98 @@ def measure(folder: Path) -> dict[str, tuple[float, float]]:
     return results
 
 
+def reference(root: Path, ours: Path) -> tree.Run:
+    """The Hugo + Pagefind build of the same issues, cold."""
+    folder = hugo_reference.site(root / f"hugo-{ours.name}", sorted((ours / "content" / "issues").glob("*.md")))
+    return tree.run(hugo_reference.command(folder), folder)
+
+
 def output_size(folder: Path, issues: int) -> float:
     return sum(path.stat().st_size for path in (folder / "output").rglob("*") if path.is_file()) / issues / 1024
 
 
-def run(issues: int = 300, growth: bool = False) -> tuple[list[Result], list[Table]]:
+def run(sizes: tuple[int, ...] = SIZES, growth: bool = False, stock: bool = True) -> tuple[list[Result], list[Table]]:
     """The measures against their targets, and the growth table when asked for."""
+    missing = hugo_reference.available()
+    if missing:
+        raise SystemExit(f"The build benchmark's reference cannot run: {missing}")
+    results: list[Result] = []
+    colds: dict[int, tuple[tree.Run, tree.Run]] = {}  # issues: (Lamplighter, reference)
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
-        stock = measure(site(root, "stock", STOCK_SETTINGS, issues))
-        ours_site = site(root, "lamplighter", LAMPLIGHTER_SETTINGS, issues)
-        ours = measure(ours_site)
-        results = [Result("build", kind, f"{ours[kind][0]:.2f} s", f"{stock[kind][0]:.2f} s",
-                          ours[kind][0] / stock[kind][0], f"{target}x", ours[kind][0] / stock[kind][0] <= target)
-                   for kind, target in TARGETS.items()]
-        peak = max(memory for _, memory in ours.values())
-        results.append(Result("build", "memory", f"{peak:.0f} MB", f"{max(m for _, m in stock.values()):.0f} MB",
-                              None, f"< {MEMORY_TARGET_MB} MB", peak < MEMORY_TARGET_MB))
-        results.append(Result("build", "per issue", f"{output_size(ours_site, issues):.0f} KB",
-                              f"{output_size(root / 'stock', issues):.0f} KB", None, "", True))
-        tables = [growth_table(root)] if growth else []
+        for count in sorted(set(sizes) | (set(GROWTH) if growth else set())):
+            ours_site = site(root, f"lamplighter-{count}", LAMPLIGHTER_SETTINGS, count)
+            hugo = reference(root, ours_site)
+            if count not in sizes:
+                colds[count] = (build(ours_site), hugo)
+                continue
+            ours = measure(ours_site)
+            colds[count] = (ours["cold"], hugo)
+            results += _against(f"build {count:,}", ours, hugo.seconds, "Hugo + Pagefind cold", TARGETS)
+            results.append(_memory(f"build {count:,}", ours, hugo, count == max(sizes)))
+            if count == min(sizes) and stock:
+                stock_runs = measure(site(root, f"stock-{count}", STOCK_SETTINGS, count))
+                results += [Result(f"build {count:,}", f"{kind} vs stock Pelican", f"{ours[kind].seconds:.2f} s",
+                                   f"{stock_runs[kind].seconds:.2f} s", ours[kind].seconds / stock_runs[kind].seconds,
+                                   f"{target}x", ours[kind].seconds / stock_runs[kind].seconds <= target)
+                            for kind, target in STOCK_TARGETS.items()]
+                results.append(Result(f"build {count:,}", "output per issue", f"{output_size(ours_site, count):.0f} KB",
+                                      f"{output_size(root / f'stock-{count}', count):.0f} KB (stock)", None, "", True))
+            shutil.rmtree(ours_site, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
+    tables = [growth_table(colds)] if growth else []
+    if growth:
+        results.append(_growth(colds))
     return results, tables
 
 
-def growth_table(root: Path) -> Table:
-    """Cold builds of 50, 300 and 600 issues, stock and Lamplighter: time per issue should stay flat."""
-    out = Table(title="Growth: cold builds", title_justify="left")
-    for column in ("issues", "stock Pelican", "per issue", "Lamplighter", "per issue", "ratio"):
+def _against(benchmark: str, ours: dict[str, tree.Run], seconds: float, name: str,
+             targets: dict[str, float]) -> list[Result]:
+    return [Result(benchmark, kind, f"{ours[kind].seconds:.2f} s", f"{seconds:.2f} s ({name})",
+                   ours[kind].seconds / seconds, f"{target}x", ours[kind].seconds / seconds <= target)
+            for kind, target in targets.items()]
+
+
+def _memory(benchmark: str, ours: dict[str, tree.Run], hugo: tree.Run, bounded: bool) -> Result:
+    largest = max(run.largest_mb for run in ours.values())
+    whole = max(run.tree_mb for run in ours.values())
+    met = largest < LARGEST_MB and whole < TREE_MB
+    return Result(benchmark, "memory: largest process, whole tree", f"{largest:.0f} MB, {whole:.0f} MB",
+                  f"{hugo.largest_mb:.0f} MB, {hugo.tree_mb:.0f} MB", None,
+                  f"< {LARGEST_MB} MB, < {TREE_MB / 1024:.0f} GB" if bounded else "", met or not bounded)
+
+
+def _growth(colds: dict[int, tuple[tree.Run, tree.Run]]) -> Result:
+    """Time per issue at the most issues against at the fewest: flat (within a tenth, the noise) or falling."""
+    fewest, most = min(colds), max(colds)
+    ratio = (colds[most][0].seconds / most) / (colds[fewest][0].seconds / fewest)
+    memory = (colds[most][0].tree_mb / most) / (colds[fewest][0].tree_mb / fewest)
+    return Result("build growth", f"per issue at {most:,} against {fewest:,}: time, memory",
+                  f"{ratio:.2f}x, {memory:.2f}x", "", ratio, "<= 1.1x, <= 1.0x", ratio <= 1.1 and memory <= 1.0)
+
+
+def growth_table(colds: dict[int, tuple[tree.Run, tree.Run]]) -> Table:
+    """Cold builds of each size: time and memory per issue should stay flat or fall."""
+    out = Table(title="Growth: cold builds (memory: the whole process tree at its peak)", title_justify="left")
+    for column in ("issues", "Hugo + Pagefind", "per issue", "memory", "Lamplighter", "per issue", "memory",
+                   "per issue", "ratio"):
         out.add_column(column, justify="right")
-    for count in GROWTH:
-        stock, _ = build(site(root, f"stock-{count}", STOCK_SETTINGS, count))
-        ours, _ = build(site(root, f"lamplighter-{count}", LAMPLIGHTER_SETTINGS, count))
-        out.add_row(str(count), f"{stock:.2f} s", f"{stock / count * 1000:.1f} ms", f"{ours:.2f} s",
-                    f"{ours / count * 1000:.1f} ms", f"{ours / stock:.3f}x")
+    for count, (ours, hugo) in sorted(colds.items()):
+        out.add_row(f"{count:,}", f"{hugo.seconds:.2f} s", f"{hugo.seconds / count * 1000:.1f} ms",
+                    f"{hugo.tree_mb:.0f} MB", f"{ours.seconds:.2f} s", f"{ours.seconds / count * 1000:.1f} ms",
+                    f"{ours.tree_mb:.0f} MB", f"{ours.tree_mb / count * 1024:.0f} KB", f"{ours.seconds / hugo.seconds:.3f}x")
     return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--issues", type=int, default=300)
-    parser.add_argument("--growth", action="store_true", help="also build 50, 300 and 600 issues, cold")
+    parser.add_argument("--issues", type=int, nargs="+", default=list(SIZES), help="sizes to measure (default 300 2000)")
+    parser.add_argument("--growth", action="store_true", help=f"also build {', '.join(map(str, GROWTH))} issues, cold")
+    parser.add_argument("--no-stock", action="store_true", help="leave stock Pelican out (it takes the longest)")
     args = parser.parse_args()
-    results, tables = run(args.issues, args.growth)
+    results, tables = run(tuple(args.issues), args.growth, not args.no_stock)
     console = Console()
-    console.print(table(results, f"Build: {args.issues} issues of about 250 links; reference: stock Pelican"))
+    console.print(table(results, "Build: issues of about 250 links; reference: Hugo + Pagefind (and stock Pelican)"))
     for extra in tables:
         console.print(extra)
     return 0 if all(result.met for result in results) else 1

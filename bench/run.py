@@ -22,14 +22,14 @@ def main() -> int:
         results = gather_bench.run()
     # Builds first: a build's memory is measured on child processes, which a parent grown by
     # the curation benchmarks (scikit-learn, 30,000 items) would inflate.
-    with console.status("Building 300 issues with stock Pelican and Lamplighter, then 50 to 600…"):
-        built, tables = build_bench.run(300, growth=True)
+    with console.status("Building 300, 1,000 and 2,000 issues with Hugo + Pagefind and Lamplighter, 300 with stock Pelican…"):
+        built, tables = build_bench.run(growth=True)
     with console.status(f"Gathering and ranking one feed of {curation_bench.ENTRIES:,} entries…"):
         results += curation_bench.run()
     with console.status("Replaying the shared editor's weeks, and learning a year…"):
         results += backtest_bench.run()
     results += built
-    console.print(table(results, "Benchmarks: gather 100 and 1,000 feeds, rank a 30,000-entry feed, replay an editor's weeks, build 300 issues; "
+    console.print(table(results, "Benchmarks: gather 100 and 1,000 feeds, rank a 30,000-entry feed, replay an editor's weeks, build 300 to 2,000 issues; "
                                    "references run alongside"))
     for extra in tables:
         console.print(extra)

@@ -9,7 +9,8 @@ Each year's issues get their own index under `pagefind/YEAR/`; the search page l
 newest and merges the others (Pagefind's `mergeIndex`). An edit, or this week's issue,
 re-indexes one year rather than the whole archive, and a year whose pages have not
 changed since the last build is not indexed again. The years are indexed beside the rest
-of the build, from when Pelican has written the issues.
+of the build, from when Pelican has written the issues, as many at a time as there are
+cores (Pagefind's binary, run directly: each process holds its year's index in memory).
 
 The search page is a progressive enhancement: without JavaScript it points to the
 archive and the topics, and no other page ships any script.
@@ -19,12 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import subprocess
-import sys
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
+
+import pagefind_bin
 
 from .buildrecord import BuildRecord
 
@@ -54,7 +58,8 @@ def start(generator: object, writer: object) -> None:
     record = BuildRecord.of(generator.settings, "search")
     by_year = years(generator.articles)
     _remove_stale_bundles(output / BUNDLES, by_year)
-    processes = []
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagefind")  # threads that wait
+    indexing = []
     for year, issues in by_year.items():
         bundle = BUNDLES / year
         pages = [_stamp(output, issue.save_as) for issue in issues]
@@ -62,22 +67,27 @@ def start(generator: object, writer: object) -> None:
             continue
         shutil.rmtree(output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
         pattern = "{" + ",".join(issue.save_as for issue in issues) + "}"
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", pattern,
-             "--output-subdir", bundle.as_posix(), "--silent"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    _running[output.resolve()] = (processes, record)
+        indexing.append(pool.submit(
+            subprocess.run, [str(pagefind_bin.get_executable()), "--site", str(output), "--glob", pattern,
+                             "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))
+    pool.shutdown(wait=False)
+    _running[output.resolve()] = (indexing, record)
 
 
 def finish(pelican: object) -> None:
     """A `finalized` receiver: wait for the indexes, and say so if Pagefind failed."""
-    processes, record = _running.pop(Path(pelican.settings["OUTPUT_PATH"]).resolve(), ([], None))
+    indexing, record = _running.pop(Path(pelican.settings["OUTPUT_PATH"]).resolve(), ([], None))
     failed = False
-    for process in processes:
-        out, err = process.communicate()
+    for done in indexing:
+        try:
+            process = done.result()
+        except OSError as error:  # the binary could not start
+            failed = True
+            logger.error("Pagefind could not index the site: %s", error)
+            continue
         if process.returncode != 0:
             failed = True
-            reason = (err or out).strip().splitlines()
+            reason = (process.stderr or process.stdout).strip().splitlines()
             logger.error("Pagefind could not index the site: %s", reason[-1] if reason else f"exit {process.returncode}")
     if record is not None and not failed:
         record.save()
@@ -97,4 +107,4 @@ def _remove_stale_bundles(folder: Path, by_year: dict[str, list]) -> None:
 
 
 # The indexing started by each build in progress, by output folder, awaited at `finalized`.
-_running: dict[Path, tuple[list[subprocess.Popen], BuildRecord]] = {}
+_running: dict[Path, tuple[list[Future[subprocess.CompletedProcess]], BuildRecord]] = {}
