@@ -424,13 +424,21 @@ def test_an_unparseable_relative_address_does_not_stop_the_email_version():
 
 
 def test_email_versions_rendered_while_reading_equal_those_rendered_after(project, monkeypatch):
-    """A cold build renders email versions in a second process as issues are read; the result is the same."""
+    """A cold build renders email versions in a second process as issues are read; the result is the same.
+
+    Even for an issue that changed after it was read (a later issue's follow-up adds a note
+    to it): the second process's older versions never stay, nor overwrite the newer ones.
+    """
     from lamplighter import emails
 
     add_samples(project)
     linked = project.issues / "2026-W46.md"  # a link to another page is resolved after reading, in this process
     linked.write_text(linked.read_text(encoding="utf-8") + "\nSee also [the first issue]({filename}2026-W45.md).\n",
                       encoding="utf-8")
+    later = project.issues / "2026-W47.md"
+    later.write_text(later.read_text(encoding="utf-8") + "\n## Updates\n\n- [Code released](https://github.com/o/ddpm) for "
+                     "[Denoising Diffusion Probabilistic Models](https://arxiv.org/abs/2006.11239) "
+                     "(in [Issue 1]({filename}2026-W45.md)) · GitHub Trending\n", encoding="utf-8")
     results = {}
     for parallel_from in (1, 10_000):
         monkeypatch.setattr(emails, "PARALLEL_FROM", parallel_from)
@@ -441,6 +449,7 @@ def test_email_versions_rendered_while_reading_equal_those_rendered_after(projec
 
     assert results[1] == results[10_000] and len(results[1]) == 2 * len(SAMPLE_WEEKS)
     assert "/issues/2026-W45/" in results[1]["issues/2026-W46/email.txt"]
+    assert "Update: Code released, Issue" in results[1]["issues/2026-W45/email.txt"]
 
 
 @pytest.mark.parametrize("html, expected", [

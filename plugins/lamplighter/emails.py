@@ -73,12 +73,11 @@ class EmailGenerator(Generator):
             for issue in self.context.get("articles", []):
                 folder = _folder(issue)
                 job = _job(issue, issue.get_content(site))
-                if record.unchanged(issue.save_as, astuple(job), [folder / "email.html", folder / "email.txt"]):
+                unchanged = record.unchanged(issue.save_as, astuple(job), [folder / "email.html", folder / "email.txt"])
+                written = early.settle(folder) if early else None
+                if written == job or (written is None and unchanged):
                     continue
-                email_html, email_text = (early and early.result(job)) or _render_issue(job)
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "email.html").write_text(email_html, encoding="utf-8")
-                (folder / "email.txt").write_text(email_text, encoding="utf-8")
+                _write_issue(job, folder)  # changed since it was read (a follow-up's note), or never started
         finally:
             if early:
                 early.close()
@@ -101,7 +100,7 @@ def render_early(content: Article) -> None:
     job = _job(content, raw)
     folder = _folder(content)
     if not early.record.unchanged(content.save_as, astuple(job), [folder / "email.html", folder / "email.txt"]):
-        early.add(job)
+        early.add(job, folder)
 
 
 def forget_early(pelican: object) -> None:
@@ -112,31 +111,40 @@ def forget_early(pelican: object) -> None:
 
 
 class _EarlyRenders:
-    """Email versions rendered in a second process while Pelican goes on reading.
+    """Email versions rendered and written by a second process while Pelican goes on reading.
 
-    A process pays for itself only when many issues need their versions (a cold build), so
-    the first few wait: an edited issue is rendered in the build's own process, as before.
+    The second process writes the files itself, so the build's own process never holds the
+    versions of every issue at once (at 2,000 issues, about 250 MB). A process pays for
+    itself only when many issues need their versions (a cold build), so the first few
+    wait: an edited issue is rendered in the build's own process, as before.
     """
 
     def __init__(self, settings: dict) -> None:
         self.record = BuildRecord.of(settings, "emails")
-        self.waiting: list[Job] = []
-        self.futures: dict[Job, Future] = {}
+        self.waiting: list[tuple[Job, Path]] = []
+        self.futures: dict[Path, tuple[Job, Future]] = {}
         self.pool: ProcessPoolExecutor | None = None
 
-    def add(self, job: Job) -> None:
-        self.waiting.append(job)
+    def add(self, job: Job, folder: Path) -> None:
+        self.waiting.append((job, folder))
         if self.pool is None and len(self.waiting) < PARALLEL_FROM:
             return
         self.pool = self.pool or ProcessPoolExecutor(max_workers=1)
-        for waiting in self.waiting:
-            self.futures[waiting] = self.pool.submit(_render_issue, waiting)
+        for waiting, where in self.waiting:
+            self.futures[where] = (waiting, self.pool.submit(_write_issue, waiting, where))
         self.waiting = []
 
-    def result(self, job: Job) -> tuple[str, str] | None:
-        """The versions the second process rendered; None if it has not started them (the caller renders them)."""
-        future = self.futures.pop(job, None)
-        return None if future is None or future.cancel() else future.result()
+    def settle(self, folder: Path) -> Job | None:
+        """The job whose versions the second process wrote in `folder`, or None if it was never started there.
+
+        Whatever it was asked to write there is finished (or stopped before it began) when
+        this returns, so the caller's own versions are never overwritten by older ones.
+        """
+        job, future = self.futures.pop(folder, (None, None))
+        if future is None or future.cancel():
+            return None
+        future.result()  # raises what the second process raised
+        return job
 
     def close(self) -> None:
         if self.pool:
@@ -161,9 +169,12 @@ def _job(issue: Article, content: str) -> Job:
                issue.settings.get("SITESUBTITLE") or "", f"{home}/")
 
 
-def _render_issue(job: Job) -> tuple[str, str]:
+def _write_issue(job: Job, folder: Path) -> None:
+    """Render one issue's email versions and write them, in whichever process renders them."""
     body, text = render(job.content, job.url)
-    return as_html(job, body), as_text(job, text)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "email.html").write_text(as_html(job, body), encoding="utf-8")
+    (folder / "email.txt").write_text(as_text(job, text), encoding="utf-8")
 
 
 # nh3 serializes what it keeps in one way only: every tag is `<name>`, `<name attr="value">` or
