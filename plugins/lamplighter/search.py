@@ -8,9 +8,9 @@ ControlNet paper", not the archive's lists.
 Each year's issues get their own index under `pagefind/YEAR/`; the search page loads the
 newest and merges the others (Pagefind's `mergeIndex`). An edit, or this week's issue,
 re-indexes one year rather than the whole archive, and a year whose pages have not
-changed since the last build is not indexed again. The years are indexed beside the rest
-of the build, from when Pelican has written the issues, as many at a time as there are
-cores (Pagefind's binary, run directly: each process holds its year's index in memory).
+changed since the last build is not indexed again. Each year is indexed beside the rest
+of the build, from when Pelican has written its last issue page, as many years at a time
+as there are cores (Pagefind's binary, run directly: each holds its year's index in memory).
 
 The search page is a progressive enhancement: without JavaScript it points to the
 archive and the topics, and no other page ships any script.
@@ -45,40 +45,40 @@ def years(issues: list) -> dict[str, list]:
 
 
 def name_bundles(generator: object) -> None:
-    """An `article_generator_finalized` receiver: tell the search page which indexes to load, newest first."""
-    generator.context["search_bundles"] = [f"{(BUNDLES / year).as_posix()}/" for year in years(generator.articles)]
+    """An `article_generator_finalized` receiver: tell the search page which indexes to load, newest first.
+
+    And get ready to index each year as soon as the last of its issue pages is written.
+    """
+    by_year = years(generator.articles)
+    generator.context["search_bundles"] = [f"{(BUNDLES / year).as_posix()}/" for year in by_year]
+    settings = generator.settings
+    if settings.get("SEARCH_SAVE_AS") and "search" in settings.get("DIRECT_TEMPLATES", []):
+        output = Path(generator.output_path).resolve()
+        _running[output] = _Indexing(output, settings, by_year)
+
+
+def page_done(output: Path, page: str) -> None:
+    """The writer wrote (or left as it was) an issue's page: index its year if that was the last one."""
+    indexing = _running.get(output.resolve())
+    if indexing is not None:
+        indexing.page_done(page)
 
 
 def start(generator: object, writer: object) -> None:
-    """An `article_writer_finalized` receiver: the issues are written, so index the years that changed, beside the build."""
-    output = Path(generator.output_path)
-    search_page = generator.settings.get("SEARCH_SAVE_AS")
-    if not search_page or not (output / search_page).exists():
-        return
-    record = BuildRecord.of(generator.settings, "search")
-    by_year = years(generator.articles)
-    _remove_stale_bundles(output / BUNDLES, by_year)
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagefind")  # threads that wait
-    indexing = []
-    for year, issues in by_year.items():
-        bundle = BUNDLES / year
-        pages = [_stamp(output, issue.save_as) for issue in issues]
-        if record.unchanged(year, [version("pagefind"), *pages], [output / bundle / "pagefind-entry.json"]):
-            continue
-        shutil.rmtree(output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
-        pattern = "{" + ",".join(issue.save_as for issue in issues) + "}"
-        indexing.append(pool.submit(
-            subprocess.run, [str(pagefind_bin.get_executable()), "--site", str(output), "--glob", pattern,
-                             "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))
-    pool.shutdown(wait=False)
-    _running[output.resolve()] = (indexing, record)
+    """An `article_writer_finalized` receiver: every issue page is written; index any year not started yet."""
+    indexing = _running.get(Path(generator.output_path).resolve())
+    if indexing is not None:
+        for year in list(indexing.waiting):
+            indexing.start(year)
 
 
 def finish(pelican: object) -> None:
     """A `finalized` receiver: wait for the indexes, and say so if Pagefind failed."""
-    indexing, record = _running.pop(Path(pelican.settings["OUTPUT_PATH"]).resolve(), ([], None))
+    indexing = _running.pop(Path(pelican.settings["OUTPUT_PATH"]).resolve(), None)
+    if indexing is None:
+        return
     failed = False
-    for done in indexing:
+    for done in indexing.started:
         try:
             process = done.result()
         except OSError as error:  # the binary could not start
@@ -89,8 +89,48 @@ def finish(pelican: object) -> None:
             failed = True
             reason = (process.stderr or process.stdout).strip().splitlines()
             logger.error("Pagefind could not index the site: %s", reason[-1] if reason else f"exit {process.returncode}")
-    if record is not None and not failed:
-        record.save()
+    indexing.pool.shutdown()
+    if not failed:
+        indexing.record.save()
+
+
+class _Indexing:
+    """One build's years to index, each started once all its issue pages are written.
+
+    Pelican writes the issues newest first, so the newest year is indexed while the older
+    ones are still being written, on the core that reading's second process has left idle.
+    """
+
+    def __init__(self, output: Path, settings: dict, by_year: dict[str, list]) -> None:
+        self.output = output
+        self.record = BuildRecord.of(settings, "search")
+        self.by_year = by_year
+        self.waiting = {year: {issue.save_as for issue in issues} for year, issues in by_year.items()}
+        self.year_of = {issue.save_as: year for year, issues in by_year.items() for issue in issues}
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagefind")  # they wait
+        self.started: list[Future[subprocess.CompletedProcess]] = []
+        _remove_stale_bundles(output / BUNDLES, by_year)
+
+    def page_done(self, page: str) -> None:
+        year = self.year_of.get(page)
+        if year in self.waiting:
+            self.waiting[year].discard(page)
+            if not self.waiting[year]:
+                self.start(year)
+
+    def start(self, year: str) -> None:
+        """Index one year's issues with Pagefind, unless their pages are as they were when it was last indexed."""
+        del self.waiting[year]
+        issues = self.by_year[year]
+        bundle = BUNDLES / year
+        pages = [_stamp(self.output, issue.save_as) for issue in issues]
+        if self.record.unchanged(year, [version("pagefind"), *pages], [self.output / bundle / "pagefind-entry.json"]):
+            return
+        shutil.rmtree(self.output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
+        pattern = "{" + ",".join(issue.save_as for issue in issues) + "}"
+        self.started.append(self.pool.submit(
+            subprocess.run, [str(pagefind_bin.get_executable()), "--site", str(self.output), "--glob", pattern,
+                             "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))
 
 
 def _stamp(output: Path, page: str) -> str:
@@ -106,5 +146,5 @@ def _remove_stale_bundles(folder: Path, by_year: dict[str, list]) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-# The indexing started by each build in progress, by output folder, awaited at `finalized`.
-_running: dict[Path, tuple[list[Future[subprocess.CompletedProcess]], BuildRecord]] = {}
+# The indexing of each build in progress, by output folder, awaited at `finalized`.
+_running: dict[Path, _Indexing] = {}

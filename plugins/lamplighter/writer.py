@@ -24,6 +24,7 @@ from typing import Any
 
 from pelican.writers import Writer
 
+from . import search
 from .buildrecord import BuildRecord
 
 
@@ -40,11 +41,12 @@ class SkippingWriter(Writer):
 
     def write_file(self, name: str, template: Any, context: dict, *args: Any, **kwargs: Any) -> None:
         article = kwargs.get("article")
-        if article is not None and name and not kwargs.get("paginated"):
-            inputs = [name, template.name, self._site_digest(context), self.digest(article)]
-            if self.record.unchanged(self._key(name), inputs, [Path(self.output_path) / name]):
-                return
-        super().write_file(name, template, context, *args, **kwargs)
+        if article is None or not name or kwargs.get("paginated"):
+            return super().write_file(name, template, context, *args, **kwargs)
+        inputs = [name, template.name, self._site_digest(context), self.digest(article)]
+        if not self.record.unchanged(self._key(name), inputs, [Path(self.output_path) / name]):
+            super().write_file(name, template, context, *args, **kwargs)
+        search.page_done(self._root, name)  # its year can be indexed once its last page is done
 
     def write_feed(self, elements: list, context: dict, path: str | None = None, url: str | None = None,
                    feed_type: str = "atom", override_output: bool = False, feed_title: str | None = None) -> Any:
