@@ -106,6 +106,23 @@ def test_the_fast_reader_renders_like_python_markdown(issue_reader, tmp_path, na
         key: str(value) for key, value in expected_metadata.items()}
 
 
+def test_one_reader_reads_issue_after_issue_as_a_new_reader_would(issue_reader, tmp_path):
+    """The reader keeps one Python-Markdown for every issue: nothing of one issue leaks into the next."""
+    names = sorted(documents())
+    paths = []
+    for index, name in enumerate([*names, *names]):  # each document read after every shape of document
+        path = tmp_path / f"{index}.md"
+        path.write_text(documents()[name], encoding="utf-8")
+        paths.append(path)
+    between = tmp_path / "python-markdown.md"  # read by Python-Markdown in between, as a footnote makes it
+    between.write_text("Title: t\nSummary: *only here*\n\nA footnote[^1].\n\n[^1]: The note.\n", encoding="utf-8")
+
+    read = [issue_reader.read(str(path)) for path in [*paths[:3], between, *paths[3:]]]
+    del read[3]
+
+    assert read == [IssueReader(settings()).read(str(path)) for path in paths]
+
+
 @pytest.mark.parametrize("body", [
     "Text with a footnote[^1].\n\n[^1]: The note.\n",
     "| a | b |\n|---|---|\n| 1 | 2 |\n",

@@ -69,6 +69,7 @@ _NOT_SIMPLE_LINE = re.compile(r"\n(?: {0,3}(?:[<>|=]|[-*_](?: *[-*_]){1,} *(?=\n
                               r"|[-*+] *(?=\n|$)|[-*+] {2,})| {1,3}[-*+#]|#[^\n]*#[ ]*(?=\n|$))")
 _COMMENT_BLOCK = re.compile(r"^<!--(?:.|\n)*?-->.*", re.MULTILINE)
 _SIMPLE_HEADING = re.compile(r"(#{1,6})(?:[ ]+(.*?))?[ ]*$")
+_MARGIN_MARK = re.compile(r"^[#*+-].*", re.MULTILINE)  # a line starting with a heading's or an item's mark
 # An item's first line: the marker, then a plain link, or text free of markup before it.
 _SIMPLE_ITEM = re.compile(r"[-*+] [^\[`\\<&*_!]*" + _PLAIN_LINK.pattern)
 
@@ -301,15 +302,18 @@ def outline(text: str) -> tuple[list[str], dict[str, str], list[DraftItem], dict
 
 def _simple_outline(lines: list[str], body: int) -> tuple[list[DraftItem], dict[str, int]] | None:
     # A comment at the margin (the editing guide) runs to the line that closes it: blank it out.
-    text = _COMMENT_BLOCK.sub(lambda comment: "\n" * comment[0].count("\n"), "\n".join(lines[body:]))
+    text = "\n".join(lines[body:])
+    if "<!--" in text:
+        text = _COMMENT_BLOCK.sub(lambda comment: "\n" * comment[0].count("\n"), text)
     if _NOT_SIMPLE.search(text) or _NOT_SIMPLE_LINE.search("\n" + text):
         return None
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
     section: str | None = None
-    for index, line in enumerate(text.split("\n"), start=body):
-        if not line or line[0] not in "#-*+":
-            continue
+    index, counted = body, 0
+    for found in _MARGIN_MARK.finditer(text):  # only the lines that can be headings or items, found in C
+        index += text.count("\n", counted, found.start())
+        counted, line = found.start(), found[0]
         if line[0] == "#":
             heading = _SIMPLE_HEADING.match(line)
             if heading is None:

@@ -18,11 +18,15 @@ if TYPE_CHECKING:
     from bs4 import Tag
 
 # An item's first line, "[title](url) · sources", and the "— provenance" line under it when a description follows.
-_ITEM_HEAD = re.compile(r'(<li>\s*(?:<p>)?<a href="[^"]*">(?:(?!</a>)[^\n])*</a>) · ((?:(?!</p>)[^\n])*)'
-                        r'(\n[ \t]*— (?:(?!</p>)[^\n])*(?=\n))?(\n[ \t]*— )?')  # Python-Markdown keeps the indent
+# "Text of a line up to </a>" is written [^<\n]*(?:<(?!/a>)[^<\n]*)*, not ((?!</a>)[^\n])*: the same
+# text, without a lookahead at every character (several times faster on a 250-link issue).
+_UNTIL_A, _UNTIL_P = r"[^<\n]*(?:<(?!/a>)[^<\n]*)*", r"[^<\n]*(?:<(?!/p>)[^<\n]*)*"
+_ITEM_HEAD = re.compile(rf'(<li>\s*(?:<p>)?<a href="[^"]*">{_UNTIL_A}</a>) · ({_UNTIL_P})'
+                        rf'(\n[ \t]*— {_UNTIL_P}(?=\n))?(\n[ \t]*— )?')  # Python-Markdown keeps the indent
 _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
+_LATER_MARK = re.compile(r"\[later\]", re.IGNORECASE)
 
 
 def for_readers(html: str) -> str:
@@ -32,7 +36,7 @@ def for_readers(html: str) -> str:
 
 def _without_later_items(html: str) -> str:
     """Items the editor kept for next week leave this issue's page, and a section they emptied goes too."""
-    if "[later]" not in html.lower():
+    if not _LATER_MARK.search(html):  # rather than lower-casing the whole page
         return html
     from bs4 import BeautifulSoup  # here, not above: most builds have no such item, and bs4 costs each one 50 ms
 
@@ -71,6 +75,8 @@ def _with_quiet_sources(html: str) -> str:
 
 
 def _balanced(html: str) -> bool:
+    if "<" not in html:
+        return True
     open_tags: list[str] = []
     for closing, name, self_closing in _TAG_NAME.findall(html):
         if closing:

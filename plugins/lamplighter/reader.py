@@ -26,6 +26,7 @@ from typing import Any
 import cmarkgfm
 from cmarkgfm.cmark import Options
 from markdown import Markdown
+from markdown.extensions.meta import MetaPreprocessor
 from markdown.extensions.toc import slugify, unique
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
@@ -60,14 +61,28 @@ class IssueReader(MarkdownReader):
         if not fast_path_settings(self.settings["MARKDOWN"]):
             return super().read(source_path)
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        self._md = self._markdown()
         body = "\n".join(self._md.preprocessors["meta"].run(text.split("\n")))
         if (PYTHON_MARKDOWN_ONLY.search(body) or PYTHON_MARKDOWN_ONLY_LINE.search("\n" + body)
                 or re.search(self.settings["INTRASITE_LINK_REGEX"], body)):  # cmark would escape `{filename}`
             return super().read(source_path)
         content = with_heading_ids(cmarkgfm.markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE))
-        metadata = self._parse_metadata(self._md.Meta) if getattr(self._md, "Meta", None) else {}
+        metadata = self._parse_metadata(self._md.Meta) if self._md.Meta else {}
         return content, metadata
+
+    def _markdown(self) -> Markdown:
+        """One Python-Markdown for every issue this reader reads (making one costs more than cmark's rendering).
+
+        Only its metadata preprocessor runs on the issue; Pelican's `_parse_metadata` renders
+        formatted fields (the summary) with it, after a reset, and takes the preprocessor out.
+        """
+        markdown = getattr(self, "_reused", None)
+        if markdown is None:
+            markdown = self._reused = Markdown(**self.settings["MARKDOWN"])
+        if "meta" not in markdown.preprocessors:
+            markdown.preprocessors.register(MetaPreprocessor(markdown), "meta", 27)
+        markdown.reset()
+        return markdown
 
 
 def fast_path_settings(markdown: dict[str, Any]) -> bool:
