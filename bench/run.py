@@ -17,7 +17,7 @@ from report import table
 
 
 def main() -> int:
-    console = Console()
+    console = Console(width=max(Console().width, 150))  # make's pipe is 80 columns: the rows would fold
     with console.status("Gathering from 100 and 1,000 local feeds, with reader as the reference…"):
         results = gather_bench.run()
     # Builds first: a build's memory is measured on child processes, which a parent grown by
