@@ -96,7 +96,10 @@ def render_early(content: Article) -> None:
     raw = content._content or ""
     if re.search(content.settings["INTRASITE_LINK_REGEX"], raw):
         return
-    early = _early.setdefault(_key(content.settings), _EarlyRenders(content.settings))
+    key = _key(content.settings)
+    early = _early.get(key)
+    if early is None:  # once a build: its record is read once, not once per issue
+        early = _early[key] = _EarlyRenders(content.settings)
     job = _job(content, raw)
     folder = _folder(content)
     if not early.record.unchanged(content.save_as, astuple(job), [folder / "email.html", folder / "email.txt"]):

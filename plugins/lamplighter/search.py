@@ -58,8 +58,8 @@ def name_bundles(generator: object) -> None:
 
 
 def page_done(output: Path, page: str) -> None:
-    """The writer wrote (or left as it was) an issue's page: index its year if that was the last one."""
-    indexing = _running.get(output.resolve())
+    """The writer wrote (or left as it was) an issue's page in `output` (resolved): index its year if that was the last."""
+    indexing = _running.get(output)  # the writer's folder, resolved once
     if indexing is not None:
         indexing.page_done(page)
 
