@@ -35,7 +35,7 @@ def run(command: list[str], cwd: Path) -> Run:
 
     def sample() -> None:
         while not done.wait(EVERY):
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            peak[0] = max(peak[0], _tree_pss(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -50,8 +50,8 @@ def run(command: list[str], cwd: Path) -> Run:
     return Run(seconds, largest, peak[0] / 2**20)
 
 
-def _tree_rss(root: int) -> int:
-    """Bytes resident in `root` and every process descended from it, now."""
+def _tree_pss(root: int) -> int:
+    """Bytes `root` and every process descended from it hold now, shared pages divided among their sharers (Pss)."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
