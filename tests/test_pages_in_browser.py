@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -128,6 +129,29 @@ def test_search_finds_the_issue_with_the_controlnet_paper(site, browser):
     links = WebDriverWait(browser, 15).until(
         lambda driver: driver.find_elements("css selector", ".pagefind-ui__result-link"))
     assert any(link.get_attribute("href").endswith("/issues/2026-W46/") for link in links)
+
+
+def test_search_finds_an_issue_by_its_own_words_not_by_what_every_issue_page_shows(site, browser):
+    """The links to the neighbouring issues (their titles) and to the email versions are not the issue's words."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, _ = site
+
+    def found(query: str) -> list[str]:
+        browser.get(f"{base}/search/?q={query}")
+
+        def results(driver) -> tuple[list[str]] | None:  # once every result the count announces has loaded
+            message = driver.find_elements("css selector", ".pagefind-ui__message")
+            count = re.match(r"(\d+|No) results?", message[0].text) if message else None
+            links = driver.find_elements("css selector", ".pagefind-ui__result-link")  # pages, then their sections
+            if count is None or len(links) < (0 if count[1] == "No" else int(count[1])):
+                return None
+            return ([link.get_attribute("href").rsplit("/issues/", 1)[-1] for link in links],)
+
+        return WebDriverWait(browser, 15).until(results)[0]
+
+    assert found("personalisation") == ["2026-W46/"]  # only in the title of Issue 2, which its neighbours link to
+    assert found("email") == []  # every issue page offers "For email: HTML · plain text"; no issue says it
 
 
 def test_search_finds_issues_of_every_year_through_the_merged_indexes(site, browser):
