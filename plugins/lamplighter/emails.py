@@ -183,7 +183,7 @@ def _write_issue(job: Job, folder: Path) -> None:
 # nh3 serializes what it keeps in one way only: every tag is `<name>`, `<name attr="value">` or
 # `</name>`, text has its `&`, `<` and `>` escaped, and comments are gone. So one expression
 # splits its output exactly, several times faster than an HTML parser written in Python.
-_TOKEN = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+="[^"]*")*)\s*/?>|[^<]+')
+_TOKEN = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+="[^"]*")*)\s*/?>|([^<]+)')
 _HREF = re.compile(r'\bhref="([^"]*)"')
 
 
@@ -192,15 +192,23 @@ def render(content: str, page_url: str) -> tuple[str, list[str]]:
     writer = _EmailWriter(page_url)
     clean = nh3.clean(content, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                       url_schemes={"http", "https", "mailto"}, link_rel=None)
-    for token in _TOKEN.finditer(clean):
-        closing, tag, attributes = token.groups()
-        if tag is None:
-            writer.handle_data(token[0])
+    start, end, data = writer.handle_starttag, writer.handle_endtag, writer.handle_data
+    out, inline = writer.html, writer.inline
+    for closing, tag, attributes, text in _TOKEN.findall(clean):  # tuples, not match objects: an issue has thousands
+        if text:
+            if writer.pre is not None or writer.links:
+                data(text)
+            else:  # most of an issue: text outside links and code, as handle_data takes it, without the call
+                out.append(text)
+                if inline or not text.isspace():  # a paragraph's text starts at its first word
+                    inline.append(html.unescape(text) if "&" in text else text)
         elif closing:
-            writer.handle_endtag(tag)
-        else:
+            end(tag)
+        elif tag == "a":
             href = _HREF.search(attributes)
-            writer.handle_starttag(tag, html.unescape(href[1]) if href else None)
+            start(tag, html.unescape(href[1]) if href else None)
+        else:
+            start(tag, None)
     writer.end()
     return "".join(writer.html), writer.lines
 
@@ -276,8 +284,10 @@ class _EmailWriter:
         self._end_paragraph()
 
     def _end_paragraph(self) -> None:
+        if not self.inline:  # a tag right after another: most calls
+            return
         text = " ".join("".join(self.inline).split())
-        self.inline = []
+        self.inline.clear()  # the same list: render() holds it
         if not text:
             return
         heading = next((tag for tag in reversed(self.open) if tag in ("h1", "h2", "h3", "h4")), None)
