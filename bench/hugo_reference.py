@@ -50,7 +50,7 @@ def site(folder: Path, issues: list[Path]) -> Path:
 
 
 def command(folder: Path) -> list[str]:
-    """Hugo, then Pagefind: one command, so that the tree watched is the whole build."""
+    """Hugo, then Pagefind, on a site never built: one command, so that the tree watched is the whole build."""
     hugo = f"hugo --quiet --cacheDir {shlex.quote(str(folder / '.cache'))} -d public"
     pagefind = f"{shlex.quote(str(pagefind_bin.get_executable()))} --site public --silent"
-    return ["sh", "-c", f"rm -rf public .cache && {hugo} && {pagefind}"]
+    return ["sh", "-c", f"{hugo} && {pagefind}"]

@@ -27,7 +27,11 @@ class Run:
 
 
 def run(command: list[str], cwd: Path) -> Run:
-    """Run `command` to its end; raise SystemExit with its last words if it fails."""
+    """Run `command` to its end; raise SystemExit with its last words if it fails.
+
+    What earlier runs wrote is flushed to disk first, so no run pays for another's writes.
+    """
+    os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
