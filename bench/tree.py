@@ -1,10 +1,11 @@
 """Run a command and watch its whole process tree: time, the largest process, and the tree's memory at its peak.
 
 A build starts other processes (the email renderer, Pagefind), so one process's peak says
-too little. The largest process comes exact from the kernel (`wait4`'s `ru_maxrss` is the
-largest of the process and every descendant it waited for); the tree's total is sampled
-from `/proc` every 20 ms: each process's proportional set size (Pss), summed, so pages
-a forked child still shares with its parent count once, as the machine holds them. Linux only.
+too little. Every 20 ms the tree is read from `/proc`: each process's proportional set
+size (Pss), summed, so pages a forked child still shares with its parent count once, as
+the machine holds them; and each process's own peak (`VmHWM`, which the kernel keeps, so
+a peak between two samples is not missed). Not `wait4`'s `ru_maxrss`: that counts the
+benchmark's own memory, which the child had until it started the build. Linux only.
 """
 
 from __future__ import annotations
@@ -34,28 +35,28 @@ def run(command: list[str], cwd: Path) -> Run:
     os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = {"tree": 0, "largest": 0}
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(EVERY):
-            peak[0] = max(peak[0], _tree_pss(process.pid))
+            tree, largest = _tree_memory(process.pid)
+            peak["tree"], peak["largest"] = max(peak["tree"], tree), max(peak["largest"], largest)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
+    status = process.wait()
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     if status != 0:
         raise SystemExit(f"{command[0]} in {cwd} failed: {process.stderr.read().decode()[-500:]}")
     process.stderr.close()
-    largest = usage.ru_maxrss / 1024
-    return Run(seconds, largest, peak[0] / 2**20)
+    return Run(seconds, peak["largest"] / 2**20, peak["tree"] / 2**20)
 
 
-def _tree_pss(root: int) -> int:
-    """Bytes `root` and every process descended from it hold now, shared pages divided among their sharers (Pss)."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Bytes `root` and every process descended from it hold now (Pss, summed), and the largest one's peak."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -65,13 +66,18 @@ def _tree_pss(root: int) -> int:
                 continue  # it ended meanwhile
             parent = int(stat[stat.rindex(")") + 2:].split(None, 2)[1])
             children.setdefault(parent, []).append(int(entry.name))
-    total, waiting = 0, [root]
+    total, largest, waiting = 0, 0, [root]
     while waiting:
         pid = waiting.pop()
         try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            total += int(rollup[rollup.index("\nPss:") + 5:].split(None, 1)[0]) * 1024
+            total += _kilobytes(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
+            largest = max(largest, _kilobytes(Path(f"/proc/{pid}/status").read_text(), "VmHWM:"))
         except (OSError, ValueError):
-            pass
+            pass  # it ended meanwhile
         waiting += children.get(pid, [])
-    return total
+    return total, largest
+
+
+def _kilobytes(text: str, field: str) -> int:
+    """Bytes of a `/proc` field given in kB ("Pss:     1234 kB")."""
+    return int(text[text.index(f"\n{field}") + len(field) + 1:].split(None, 1)[0]) * 1024
