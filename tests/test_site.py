@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from datetime import datetime, timezone
 from xml.etree import ElementTree
@@ -237,7 +238,11 @@ def test_each_issue_has_an_email_version_with_inline_styles_and_a_plain_text_one
     assert f"Issue 3 · 16–22 November 2026 · about {minutes}" in text and "\n-- \nYou are reading " in text
     assert text.startswith("Issue 3: Bigger, faster — SDXL, distillation and flow matching\n=====")
     assert "Read it on the web: http://127.0.0.1:8000/issues/2026-W47/" in text
-    assert "- SDXL: Improving Latent Diffusion Models for High-Resolution Image\n  Synthesis <https://arxiv.org/abs/2307.01952>" in text
+    # Each item in three lines, as on the page: its title and address, its sources (quieter in HTML), what it is.
+    assert ("- SDXL: Improving Latent Diffusion Models for High-Resolution Image\n  Synthesis <https://arxiv.org/abs/2307.01952>"
+            "\n  arXiv\n  Dustin Podell et al. A larger UNet") in text
+    sources = body.find("a", string=re.compile("^SDXL")).find_next("small")
+    assert sources.get_text() == "arXiv" and "font-size:13px" in sources["style"]
     assert "\n\n  The size and crop conditioning is a small trick" in text
     assert "<" not in text.replace("<http", "").replace("<script>", "")
     assert max(len(line) for line in text.splitlines() if "://" not in line) <= 72
@@ -413,6 +418,16 @@ def test_email_versions_keep_escaped_text_escaped_in_html_and_plain_in_text():
     assert lines == ['Fish & chips <b> a "link" <https://a.example/?q=1&r=2>', "", "    if a < b:", "        pass", ""]
     assert "Fish &amp; chips" in body and "&lt;b&gt;" in body and 'href="https://a.example/?q=1&amp;r=2"' in body
     assert not any(marker in body for marker in ("onclick", "<img", "<script", "comment", "title="))
+
+
+def test_a_line_break_in_the_email_text_keeps_the_paragraph_going():
+    from lamplighter.emails import render
+
+    _, lines = render("<ul><li><p>Title<br>\n<small>Source</small><br>\nWhat it is.<br></p><p>A note.</p></li></ul>"
+                      "<p>One<br><br>two</p><h2>A<br>heading</h2><p>After.</p>", "https://site.example/issues/2026-W47/")
+
+    assert lines == ["- Title", "  Source", "  What it is.", "", "  A note.", "", "One", "two", "",
+                     "A heading", "---------", "", "After.", ""]
 
 
 def test_an_unparseable_relative_address_does_not_stop_the_email_version():

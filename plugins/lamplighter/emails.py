@@ -41,12 +41,13 @@ STYLES = {
     "blockquote": f"margin:0 0 12px;padding-left:12px;border-left:3px solid {LINE};color:{MUTED};",
     "code": "font-family:Menlo,Consolas,monospace;font-size:15px;",
     "pre": f"margin:0 0 12px;padding:8px;background:{NOTE};font-size:14px;white-space:pre-wrap;",
+    "small": f"font-size:13px;color:{MUTED};",  # an item's sources and signals, quieter, as on the page
 }
 # An editor's note (a list item's second paragraph and after) stands apart, as on the site.
 NOTE_STYLE = f"margin:8px 0 12px;padding:8px 12px;background:{NOTE};border-left:3px solid {ACCENT};"
 SMALL_STYLE = f"font-size:13px;color:{MUTED};"
 ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "blockquote",
-                "br", "hr"}
+                "br", "hr", "small"}
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,9 @@ class _EmailWriter:
         self.items: list[list[int]] = []  # for each list: [its number so far, paragraphs in the current item]
         self.links: list[tuple[str, list[str]]] = []  # href and text of the links we are inside
         self.pre: list[str] | None = None
+        self.continued = False  # the text read next goes on the line after a <br>, in the same paragraph
+        self.headings: list[str] = []  # the headings we are inside (a parser lets one hold another)
+        self.pad = ""  # the indent of text in the current list item: "  " per "- " level, "   " per "1. "
 
     def handle_starttag(self, tag: str, href: str | None) -> None:
         style = STYLES.get(tag, "")
@@ -237,10 +241,18 @@ class _EmailWriter:
             return
         if tag in ("p", "h1", "h2", "h3", "h4", "li", "ul", "ol", "pre", "blockquote"):
             self._end_paragraph()
+        elif tag == "br" and self.pre is None:
+            if self.headings:
+                self.inline.append(" ")  # a heading stays one line
+            else:
+                self._end_paragraph(line_break=True)  # an item's title, sources and description: three lines
         if tag == "p" and self.open and self.open[-1] == "li" and self.items and self.items[-1][1]:
             style += NOTE_STYLE  # a later paragraph of an item: the editor's note
         if tag in ("ul", "ol"):
             self.items.append([0, 0])
+            self.pad += "   " if tag == "ol" else "  "
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self.headings.append(tag)
         elif tag == "li" and self.items:
             self.items[-1][0] += 1
             self.items[-1][1] = 0
@@ -258,12 +270,15 @@ class _EmailWriter:
         elif tag in ("p", "h1", "h2", "h3", "h4", "li"):
             self._end_paragraph()
         elif tag == "pre" and self.pre is not None:
-            self.lines += [self._pad() + "    " + line for line in "".join(self.pre).splitlines()]
+            self.lines += [self.pad + "    " + line for line in "".join(self.pre).splitlines()]
             self.pre = None
             self._blank()
         if tag in ("ul", "ol") and self.items:
             self.items.pop()
+            self.pad = self.pad[: -3 if tag == "ol" else -2]
             self._blank()
+        elif self.headings and tag == self.headings[-1]:
+            self.headings.pop()
         if tag == "li":
             self._blank()
         if self.open and self.open[-1] == tag:
@@ -283,38 +298,42 @@ class _EmailWriter:
     def end(self) -> None:
         self._end_paragraph()
 
-    def _end_paragraph(self) -> None:
+    def _end_paragraph(self, line_break: bool = False) -> None:
+        """The text read since the last block (or <br>) as lines; a <br> keeps the paragraph going."""
+        continued, self.continued = self.continued, line_break
         if not self.inline:  # a tag right after another: most calls
+            self.continued = continued and line_break
             return
         text = " ".join("".join(self.inline).split())
         self.inline.clear()  # the same list: render() holds it
         if not text:
+            self.continued = continued and line_break
             return
-        heading = next((tag for tag in reversed(self.open) if tag in ("h1", "h2", "h3", "h4")), None)
+        heading = self.headings[-1] if self.headings else None
         if heading:
             self.lines += [text, ("=" if heading == "h1" else "-") * len(text)]
         elif self.items and "li" in self.open:
             number, paragraphs = self.items[-1]
-            mark = f"{number}. " if self._list_kind() == "ol" else "- "
-            pad = self._pad()
+            pad = self.pad
+            if continued:
+                self.lines += _wrap(text, pad, pad)
+                return
             if paragraphs:  # the editor's note, set apart by a blank line
                 self._blank()
                 self.lines += _wrap(text, pad, pad)
             else:
+                mark = f"{number}. " if self._list_kind() == "ol" else "- "
                 self.lines += _wrap(text, pad[: len(pad) - len(mark)] + mark, pad)
             self.items[-1][1] += 1
             return
         else:
-            self.lines += _wrap(text, self._pad(), self._pad())
-        self._blank()
+            self.lines += _wrap(text, self.pad, self.pad)
+        if not line_break:
+            self._blank()
+
 
     def _list_kind(self) -> str:
         return next((tag for tag in reversed(self.open) if tag in ("ul", "ol")), "ul")
-
-    def _pad(self) -> str:
-        """The indent of text in the current list item: two spaces per "- " level, three per "1. "."""
-        lists = [tag for tag in self.open if tag in ("ul", "ol")]
-        return "".join("   " if tag == "ol" else "  " for tag in lists)
 
     def _blank(self) -> None:
         if self.lines and self.lines[-1] != "":
