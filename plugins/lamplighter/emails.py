@@ -28,6 +28,7 @@ PARALLEL_FROM = 8  # issues waiting for email versions before a second process p
 FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # The site's light palette (theme/static/css/main.css): text, muted, paper, accent, rule, note.
 TEXT, MUTED, PAPER, ACCENT, LINE, NOTE = "#1f1d1a", "#5b564d", "#fdfcf8", "#8a4b00", "#e0dacd", "#f4efe2"
+SMALL_STYLE = f"font-size:13px;color:{MUTED};"
 # The inline style of each element; mail clients ignore style sheets.
 STYLES = {
     "h1": f"margin:0 0 8px;font-size:26px;line-height:1.2;color:{TEXT};",
@@ -41,11 +42,10 @@ STYLES = {
     "blockquote": f"margin:0 0 12px;padding-left:12px;border-left:3px solid {LINE};color:{MUTED};",
     "code": "font-family:Menlo,Consolas,monospace;font-size:15px;",
     "pre": f"margin:0 0 12px;padding:8px;background:{NOTE};font-size:14px;white-space:pre-wrap;",
-    "small": f"font-size:13px;color:{MUTED};",  # an item's sources and signals, quieter, as on the page
+    "small": SMALL_STYLE,  # an item's sources and signals, quieter, as on the page
 }
 # An editor's note (a list item's second paragraph and after) stands apart, as on the site.
 NOTE_STYLE = f"margin:8px 0 12px;padding:8px 12px;background:{NOTE};border-left:3px solid {ACCENT};"
-SMALL_STYLE = f"font-size:13px;color:{MUTED};"
 ALLOWED_TAGS = {"a", "p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "blockquote",
                 "br", "hr", "small"}
 
@@ -300,15 +300,13 @@ class _EmailWriter:
 
     def _end_paragraph(self, line_break: bool = False) -> None:
         """The text read since the last block (or <br>) as lines; a <br> keeps the paragraph going."""
-        continued, self.continued = self.continued, line_break
-        if not self.inline:  # a tag right after another: most calls
-            self.continued = continued and line_break
-            return
-        text = " ".join("".join(self.inline).split())
+        continued = self.continued
+        text = " ".join("".join(self.inline).split()) if self.inline else ""  # most calls: a tag right after another
         self.inline.clear()  # the same list: render() holds it
         if not text:
-            self.continued = continued and line_break
+            self.continued = continued and line_break  # a <br> after a <br> still continues; a block ends it
             return
+        self.continued = line_break
         heading = self.headings[-1] if self.headings else None
         if heading:
             self.lines += [text, ("=" if heading == "h1" else "-") * len(text)]
@@ -330,7 +328,6 @@ class _EmailWriter:
             self.lines += _wrap(text, self.pad, self.pad)
         if not line_break:
             self._blank()
-
 
     def _list_kind(self) -> str:
         return next((tag for tag in reversed(self.open) if tag in ("ul", "ol")), "ul")
