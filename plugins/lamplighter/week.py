@@ -100,8 +100,8 @@ def _inputs(config: Settings, week: str, window: Window, today: date) -> str:
     content; the stored items and the learned model by size and time.
     """
     digest = hashlib.sha256(repr((config, week, window, today, CODE_DIGEST)).encode())
-    issues_dir = issues.draft_path(config.content_path, week).parent
-    folders = [issues_dir, config.cache_dir / "items"]
+    draft_file = issues.draft_path(config.content_path, week)
+    folders = [draft_file.parent, config.cache_dir / "items"]
     extra = [config.cache_dir / "learned.pickle", *([config.history] if config.history else [])]
     for path in [*(path for folder in folders for path in sorted(folder.glob("*"))), *extra]:
         try:
@@ -109,7 +109,6 @@ def _inputs(config: Settings, week: str, window: Window, today: date) -> str:
         except OSError:
             continue
         digest.update(f"{path}\0{found.st_size}\0{found.st_mtime_ns}\n".encode())
-    draft_file = issues.draft_path(config.content_path, week)
     if draft_file.exists():
         digest.update(draft_file.read_bytes())
     return digest.hexdigest()
