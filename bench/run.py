@@ -20,8 +20,9 @@ def main() -> int:
     console = Console(width=max(Console().width, 150))  # make's pipe is 80 columns: the rows would fold
     with console.status("Gathering from 100 and 1,000 local feeds, with reader as the reference…"):
         results = gather_bench.run()
-    # Builds first: a build's memory is measured on child processes, which a parent grown by
-    # the curation benchmarks (scikit-learn, 30,000 items) would inflate.
+    # Builds before the curation benchmarks, which keep both cores busy longer than the
+    # gathering's do; a build's memory is each process's own peak after it started (tree.py),
+    # so this process's size does not count.
     with console.status("Building 300, 1,000 and 2,000 issues with Hugo + Pagefind and Lamplighter, 300 with stock Pelican…"):
         built, tables = build_bench.run(growth=True)
     with console.status(f"Gathering and ranking one feed of {curation_bench.ENTRIES:,} entries…"):
