@@ -430,6 +430,46 @@ def test_a_line_break_in_the_email_text_keeps_the_paragraph_going():
                      "A heading", "---------", "", "After.", ""]
 
 
+# Pieces of list items as the page writes them (page.for_readers, cleaned by nh3), and what breaks the shape.
+ITEM_TITLES = ["Title", "A &amp; B", " ", "x" * 80, "https://e.example/", "word " * 20, "odd\u2028line"]
+ITEM_HREFS = ["https://e.example/", "/relative", "x?a=1&amp;b=2", "", "https://e.example/<li><p>", "mailto:a@b.example"]
+ITEM_TEXTS = ["", " ", "Source", "S &amp; T", "\nWhat it is.", "d " * 50, "\na &lt;b&gt;"]
+BLOCKS = ["<ul>", "</ul>", "<ol>", "</ol>", "<li>", "</li>", "<p>", "</p>", "text", "\n", "<h2>", "</h2>",
+          '<a href="x">', "</a>", "<pre>", "</pre>", "<blockquote>", "</blockquote>", "<br>"]
+
+
+@st.composite
+def page_items(draw):
+    notes = "".join(f"{draw(st.sampled_from(['', chr(10)]))}<p>{draw(st.sampled_from(ITEM_TEXTS[1:]))}</p>"
+                    for _ in range(draw(st.integers(0, 3))))
+    return (f"<li>{draw(st.sampled_from(['', chr(10)]))}<p><a href=\"{draw(st.sampled_from(ITEM_HREFS))}\">"
+            f"{draw(st.sampled_from(ITEM_TITLES))}</a><br>{draw(st.sampled_from(['', chr(10)]))}"
+            f"<small>{draw(st.sampled_from(ITEM_TEXTS))}</small><br>{draw(st.sampled_from(ITEM_TEXTS[1:]))}</p>"
+            f"{notes}{draw(st.sampled_from(['', chr(10)]))}</li>")
+
+
+@given(st.lists(st.one_of(page_items(), st.sampled_from(BLOCKS)), max_size=25))
+def test_email_versions_read_whole_items_as_they_read_them_tag_by_tag(pieces):
+    from lamplighter.emails import render
+
+    content = "".join(pieces)
+    page = "https://site.example/issues/2026-W47/"
+
+    assert render(content, page) == render(content, page, whole_items=False)
+
+
+def test_an_issue_on_the_site_is_read_item_by_item_for_its_email_version(archive):
+    from lamplighter import emails
+
+    page = (archive.build() / "issues" / "2026-W47" / "index.html").read_text(encoding="utf-8")
+    article = page[page.index("<article"):page.index("</article>")]
+    clean = emails._clean(article)
+
+    assert len(re.findall(emails._ITEM, clean)) == article.count("<li>\n<p><a ")  # every item as one piece
+    assert emails.render(article, "https://site.example/") == emails.render(article, "https://site.example/",
+                                                                            whole_items=False)
+
+
 def test_an_unparseable_relative_address_does_not_stop_the_email_version():
     from lamplighter.emails import render
 

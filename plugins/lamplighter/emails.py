@@ -184,34 +184,40 @@ def _write_issue(job: Job, folder: Path) -> None:
 # nh3 serializes what it keeps in one way only: every tag is `<name>`, `<name attr="value">` or
 # `</name>`, text has its `&`, `<` and `>` escaped, and comments are gone. So one expression
 # splits its output exactly, several times faster than an HTML parser written in Python.
-_TOKEN = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+="[^"]*")*)\s*/?>|([^<]+)')
+_TAG_OR_TEXT = r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+="[^"]*")*)\s*/?>|([^<]+)'
+_TOKEN = re.compile(_TAG_OR_TEXT)
+# Most of an issue is items as the page writes them (page.for_readers): a link, its sources,
+# its description, perhaps the editor's notes. Tried before a tag or text at each token, so
+# only ever at a token's start, one match takes a whole item (see _EmailWriter.item).
+_ITEM = (r'(<li>([ \n]*)<p><a href="([^"]*)">([^<]+)</a><br>([ \n]*)<small>([^<]*)</small><br>([^<]+)</p>'
+         r'((?:[ \n]*<p>[^<]+</p>)*)([ \n]*)</li>)')
+_ITEM_OR_TOKEN = re.compile(f"{_ITEM}|{_TAG_OR_TEXT}")
+_NOTE = re.compile(r'([ \n]*)<p>([^<]+)</p>')
 _HREF = re.compile(r'\bhref="([^"]*)"')
 
 
-def render(content: str, page_url: str) -> tuple[str, list[str]]:
-    """The issue's body for email, in one pass: HTML with inline styles and absolute links, and plain text."""
+def render(content: str, page_url: str, whole_items: bool = True) -> tuple[str, list[str]]:
+    """The issue's body for email, in one pass: HTML with inline styles and absolute links, and plain text.
+
+    `whole_items=False` reads every item tag by tag: what the tests hold the whole-item reading to.
+    """
     writer = _EmailWriter(page_url)
-    clean = nh3.clean(content, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                      url_schemes={"http", "https", "mailto"}, link_rel=None)
-    start, end, data = writer.handle_starttag, writer.handle_endtag, writer.handle_data
-    out, inline = writer.html, writer.inline
-    for closing, tag, attributes, text in _TOKEN.findall(clean):  # tuples, not match objects: an issue has thousands
-        if text:
-            if writer.pre is not None or writer.links:
-                data(text)
-            else:  # most of an issue: text outside links and code, as handle_data takes it, without the call
-                out.append(text)
-                if inline or not text.isspace():  # a paragraph's text starts at its first word
-                    inline.append(html.unescape(text) if "&" in text else text)
-        elif closing:
-            end(tag)
-        elif tag == "a":
-            href = _HREF.search(attributes)
-            start(tag, html.unescape(href[1]) if href else None)
-        else:
-            start(tag, None)
+    clean = _clean(content)
+    if whole_items:
+        for item, *parts, closing, tag, attributes, text in _ITEM_OR_TOKEN.findall(clean):  # tuples: thousands
+            if not item:
+                writer.token(closing, tag, attributes, text)
+            elif not writer.item(*parts):  # an item where the page's shape does not hold
+                writer.tokens(item)
+    else:
+        writer.tokens(clean)
     writer.end()
     return "".join(writer.html), writer.lines
+
+
+def _clean(content: str) -> str:
+    return nh3.clean(content, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+                     link_rel=None)
 
 
 class _EmailWriter:
@@ -229,6 +235,71 @@ class _EmailWriter:
         self.continued = False  # the text read next goes on the line after a <br>, in the same paragraph
         self.headings: list[str] = []  # the headings we are inside (a parser lets one hold another)
         self.pad = ""  # the indent of text in the current list item: "  " per "- " level, "   " per "1. "
+
+    def tokens(self, clean: str) -> None:
+        for token in _TOKEN.findall(clean):
+            self.token(*token)
+
+    def token(self, closing: str, tag: str, attributes: str, text: str) -> None:
+        """One tag or text of nh3's output."""
+        if text:
+            if self.pre is not None or self.links:
+                self.handle_data(text)
+            else:  # most text: outside links and code, as handle_data takes it, without the call
+                self.html.append(text)
+                if self.inline or not text.isspace():  # a paragraph's text starts at its first word
+                    self.inline.append(html.unescape(text) if "&" in text else text)
+        elif closing:
+            self.handle_endtag(tag)
+        elif tag == "a":
+            href = _HREF.search(attributes)
+            self.handle_starttag(tag, html.unescape(href[1]) if href else None)
+        else:
+            self.handle_starttag(tag, None)
+
+    def item(self, space: str, href: str, title: str, gap: str, sources: str, description: str, notes: str,
+             end: str) -> bool:
+        """A whole list item in the page's shape, as the tags one by one would write it; False when it cannot be.
+
+        It can when the item is a list's own child, outside links, code and headings, and its
+        title is not blank (a blank one would make its sources the item's first line).
+        """
+        if not (self.items and self.open and self.open[-1] in ("ul", "ol")) or self.links or self.pre is not None \
+                or self.headings:
+            return False
+        href = html.unescape(href)
+        if not href.startswith(("https://", "http://")):
+            href = _absolute(self.page_url, href)
+        name = html.unescape(title) if "&" in title else title
+        heading = _words(name if href == name.strip() else f"{name} <{href}>")
+        if not heading:
+            return False
+        self._end_paragraph()  # what was read before the item, as <li> would
+        counts = self.items[-1]
+        counts[0] += 1
+        pad, mark = self.pad, f"{counts[0]}. " if self.open[-1] == "ol" else "- "
+        lines = self.lines
+        lines += _wrap(heading, pad[: len(pad) - len(mark)] + mark, pad)
+        for text in (sources, description):
+            words = _words(html.unescape(text) if "&" in text else text)
+            if words:
+                lines += _wrap(words, pad, pad)
+        paragraphs = 1
+        body = [f'<li style="{STYLES["li"]}">{space}<p style="{STYLES["p"]}"><a href="{html.escape(href, quote=True)}" '
+                f'style="{STYLES["a"]}">{title}</a><br>{gap}<small style="{SMALL_STYLE}">{sources}</small><br>'
+                f'{description}</p>']
+        for before, note in _NOTE.findall(notes):
+            body.append(f'{before}<p style="{STYLES["p"]}{NOTE_STYLE}">{note}</p>')
+            words = _words(html.unescape(note) if "&" in note else note)
+            if words:
+                self._blank()
+                lines += _wrap(words, pad, pad)
+                paragraphs += 1
+        counts[1] = paragraphs
+        self._blank()
+        body.append(f"{end}</li>")
+        self.html += body
+        return True
 
     def handle_starttag(self, tag: str, href: str | None) -> None:
         style = STYLES.get(tag, "")
@@ -337,6 +408,10 @@ class _EmailWriter:
             self.lines.append("")
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _absolute(page_url: str, href: str) -> str:
     try:
         return urljoin(page_url, href)
@@ -387,6 +462,8 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
 
     `text` has single spaces only (the writer collapses whitespace), so words are what split() gives.
     """
+    if 0 < len(text) <= TEXT_WIDTH - len(first):  # most lines: the greedy loop would not break it
+        return [first + text]
     lines: list[str] = []
     indent, words, used = first, [], 0
     for word in text.split():
