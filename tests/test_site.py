@@ -470,6 +470,33 @@ def test_an_issue_on_the_site_is_read_item_by_item_for_its_email_version(archive
                                                                             whole_items=False)
 
 
+LINK_PIECES = ['<a href="{filename}a.md">', '<a href="|filename|a.md">', '<img src="{static}/images/x.png">',
+               '<a href="https://e.example/">', "</a>", "<p>", "text { brace", "a | pipe |", "x}", '<a href="{index}">',
+               '<a title="{filename}" href="b">', "\n", "<a href='{filename}a.md'>", '<a href="{attach}f.pdf">']
+
+
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=20))
+def test_pages_without_site_links_are_left_as_pelican_would_leave_them(pieces):
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from lamplighter.site import scan_only_text_with_links
+
+    text = "".join(pieces)
+    settings = {**DEFAULT_CONFIG, "PATH": "/site/content"}
+    linked = Article("", {"title": "A", "date": datetime(2026, 11, 22)}, settings=settings,
+                     source_path="/site/content/a.md", context={})
+    context = {"generated_content": {"a.md": linked}, "static_content": {}, "localsiteurl": ""}
+    quick = Article(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
+                    source_path="/site/content/b.md", context=context)
+    scan_only_text_with_links(quick)
+    pelicans = Article(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
+                       source_path="/site/content/b.md", context=context)
+
+    assert quick.get_content("https://site.example") == pelicans.get_content("https://site.example")
+    assert quick.get_static_links() == pelicans.get_static_links()
+
+
 def test_an_unparseable_relative_address_does_not_stop_the_email_version():
     from lamplighter.emails import render
 

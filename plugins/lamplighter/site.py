@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import partial
 from html import escape as html_escape
 from pathlib import Path
 
 from pelican import signals
-from pelican.contents import Article
+from pelican.contents import Article, Content
 from pelican.urlwrappers import Category
 
 from . import draft, emails, feeds, page, reader, search, sitemap, sources_page, writer
@@ -91,6 +92,29 @@ def link_follow_ups(generator: object) -> None:
             note = (f'<p class="follow-up">Update: <a href="{{filename}}{Path(later.source_path).name}">'
                     f"{event}, {html_escape(label)}</a></p>")
             earlier._content = html[:end] + note + html[end:]
+
+
+def scan_only_text_with_links(content: object) -> None:
+    """Pelican looks for `{filename}` links in a page's text (for its page, its feeds, its email)
+    with a pattern that backtracks over every tag: a quarter of a millisecond an issue, each
+    time. Where the link pattern alone finds nothing the whole one cannot either, so such a
+    text is left as it is, unscanned. (`partial`, not a lambda: Pelican may pickle a page.)
+    """
+    if isinstance(content, Content):
+        content._update_content = partial(_update_if_linked, content)
+        content.get_static_links = partial(_static_links_if_linked, content)
+
+
+def _links(content: Content) -> re.Pattern:
+    return re.compile(content.settings["INTRASITE_LINK_REGEX"], re.X)  # as Pelican puts it in its pattern
+
+
+def _update_if_linked(content: Content, text: str, siteurl: str) -> str:
+    return type(content)._update_content(content, text, siteurl) if text and _links(content).search(text) else text
+
+
+def _static_links_if_linked(content: Content) -> set[str]:
+    return type(content).get_static_links(content) if _links(content).search(content._content or "") else set()
 
 
 def describe_issue(content: object) -> None:
