@@ -477,20 +477,20 @@ LINK_PIECES = ['<a href="{filename}a.md">', '<a href="|filename|a.md">', '<img s
 
 @given(st.lists(st.sampled_from(LINK_PIECES), max_size=20))
 def test_pages_without_site_links_are_left_as_pelican_would_leave_them(pieces):
-    from pelican.contents import Article
+    from pelican.contents import Page
     from pelican.settings import DEFAULT_CONFIG
 
     from lamplighter.site import scan_only_text_with_links
 
-    text = "".join(pieces)
+    text = "".join(pieces)  # pages, not issues: the plugin's other receivers leave pages be
     settings = {**DEFAULT_CONFIG, "PATH": "/site/content"}
-    linked = Article("", {"title": "A", "date": datetime(2026, 11, 22)}, settings=settings,
+    linked = Page("", {"title": "A", "date": datetime(2026, 11, 22)}, settings=settings,
                      source_path="/site/content/a.md", context={})
     context = {"generated_content": {"a.md": linked}, "static_content": {}, "localsiteurl": ""}
-    quick = Article(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
+    quick = Page(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
                     source_path="/site/content/b.md", context=context)
     scan_only_text_with_links(quick)
-    pelicans = Article(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
+    pelicans = Page(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
                        source_path="/site/content/b.md", context=context)
 
     assert quick.get_content("https://site.example") == pelicans.get_content("https://site.example")

@@ -11,6 +11,8 @@ from functools import partial
 from html import escape as html_escape
 from pathlib import Path
 
+import jinja2
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.contents import Article, Content
 from pelican.urlwrappers import Category
@@ -25,7 +27,9 @@ _UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="(
 def register() -> None:
     signals.readers_init.connect(reader.use_issue_reader)
     signals.initialized.connect(emails.forget_early)
+    signals.initialized.connect(compile_templates_once)
     signals.content_object_init.connect(describe_issue)
+    signals.content_object_init.connect(scan_only_text_with_links)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.article_generator_finalized.connect(link_follow_ups)
     signals.article_generator_finalized.connect(remove_gone_drafts)
@@ -92,6 +96,22 @@ def link_follow_ups(generator: object) -> None:
             note = (f'<p class="follow-up">Update: <a href="{{filename}}{Path(later.source_path).name}">'
                     f"{event}, {html_escape(label)}</a></p>")
             earlier._content = html[:end] + note + html[end:]
+
+
+def compile_templates_once(pelican: object) -> None:
+    """Each of Pelican's generators makes its own Jinja environment, which compiles the theme's
+    templates again and checks each one's file for changes every time a page is written. With
+    Jinja's bytecode cache (keyed by each template's text) a build compiles each template once,
+    and an unchanged theme not at all; the checks are not needed, as every build (and every
+    rebuild of `pelican --autoreload`) makes its environments anew.
+    """
+    environment = dict(pelican.settings["JINJA_ENVIRONMENT"])
+    environment.setdefault("auto_reload", False)
+    if "bytecode_cache" not in environment:
+        folder = Path(pelican.settings["CACHE_PATH"]) / f"jinja-{jinja2.__version__}"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
+    pelican.settings["JINJA_ENVIRONMENT"] = environment
 
 
 def scan_only_text_with_links(content: object) -> None:

@@ -117,6 +117,8 @@ def _stable(value: Any) -> Any:
     if callable(value) or isinstance(value, ModuleType):
         name = getattr(value, "__qualname__", getattr(value, "__name__", type(value).__name__))
         return f"{getattr(value, '__module__', '')}.{name}"
+    if type(value).__repr__ is object.__repr__ and hasattr(value, "__dict__"):  # its repr has its address
+        return {f"{type(value).__module__}.{type(value).__qualname__}": _stable(vars(value))}
     return str(value)
 
 
