@@ -472,26 +472,28 @@ def test_an_issue_on_the_site_is_read_item_by_item_for_its_email_version(archive
 
 LINK_PIECES = ['<a href="{filename}a.md">', '<a href="|filename|a.md">', '<img src="{static}/images/x.png">',
                '<a href="https://e.example/">', "</a>", "<p>", "text { brace", "a | pipe |", "x}", '<a href="{index}">',
-               '<a title="{filename}" href="b">', "\n", "<a href='{filename}a.md'>", '<a href="{attach}f.pdf">']
+               '<a title="{filename}" href="b">', "\n", "<a href='{filename}a.md'>", '<a href="{attach}f.pdf">',
+               '<a href="[filename]a.md">', "[x]"]
 
 
-@given(st.lists(st.sampled_from(LINK_PIECES), max_size=20))
-def test_pages_without_site_links_are_left_as_pelican_would_leave_them(pieces):
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=20),
+       st.sampled_from(["[{|](?P<what>.*?)[|}]", r"\[(?P<what>.*?)\]"]))  # Pelican's default, and a fork's own
+def test_pages_without_site_links_are_left_as_pelican_would_leave_them(pieces, pattern):
     from pelican.contents import Page
     from pelican.settings import DEFAULT_CONFIG
 
     from lamplighter.site import scan_only_text_with_links
 
     text = "".join(pieces)  # pages, not issues: the plugin's other receivers leave pages be
-    settings = {**DEFAULT_CONFIG, "PATH": "/site/content"}
+    settings = {**DEFAULT_CONFIG, "PATH": "/site/content", "INTRASITE_LINK_REGEX": pattern}
     linked = Page("", {"title": "A", "date": datetime(2026, 11, 22)}, settings=settings,
-                     source_path="/site/content/a.md", context={})
+                  source_path="/site/content/a.md", context={})
     context = {"generated_content": {"a.md": linked}, "static_content": {}, "localsiteurl": ""}
     quick = Page(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
-                    source_path="/site/content/b.md", context=context)
+                 source_path="/site/content/b.md", context=context)
     scan_only_text_with_links(quick)
     pelicans = Page(text, {"title": "B", "date": datetime(2026, 11, 29)}, settings=settings,
-                       source_path="/site/content/b.md", context=context)
+                    source_path="/site/content/b.md", context=context)
 
     assert quick.get_content("https://site.example") == pelicans.get_content("https://site.example")
     assert quick.get_static_links() == pelicans.get_static_links()

@@ -21,6 +21,7 @@ from pelican.contents import Article
 from pelican.generators import Generator
 
 from .buildrecord import BuildRecord
+from .page import links_within_site
 
 WIDTH = 600
 TEXT_WIDTH = 72
@@ -95,7 +96,7 @@ def render_early(content: Article) -> None:
     if content.status != "published" or hasattr(content, "_get_content"):
         return
     raw = content._content or ""
-    if re.search(content.settings["INTRASITE_LINK_REGEX"], raw):
+    if links_within_site(raw, content.settings):
         return
     key = _key(content.settings)
     early = _early.get(key)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from pelican.settings import DEFAULT_CONFIG
+
 from . import draft
 from .text import math_in_html
 
@@ -27,6 +29,7 @@ _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 # The editing guide in a draft is for the editor only: it never reaches a page or a feed.
 _EDITING_GUIDE = re.compile(r"<!-- lamplighter:.*?-->\s*", re.DOTALL)
 _LATER_MARK = re.compile(r"\[later\]", re.IGNORECASE)
+_SITE_LINK = DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]  # "{filename}…", "|filename|…"
 
 
 def for_readers(html: str) -> str:
@@ -85,3 +88,16 @@ def _balanced(html: str) -> bool:
         elif not self_closing and name.lower() not in ("br", "img", "wbr"):
             open_tags.append(name.lower())
     return not open_tags
+
+
+def links_within_site(text: str, settings: dict) -> bool:
+    """Whether `text` may hold a link Pelican resolves, such as `{filename}2026-W45.md`.
+
+    Pelican's pattern for them (INTRASITE_LINK_REGEX, as Pelican reads it) finds none on
+    most issues, yet takes a tenth of a millisecond to say so; its default one needs a `{`
+    or a `|`, which `in` rules out a hundred times faster.
+    """
+    pattern = settings["INTRASITE_LINK_REGEX"]
+    if pattern == _SITE_LINK and "{" not in text and "|" not in text:
+        return False
+    return re.search(pattern, text, re.X) is not None

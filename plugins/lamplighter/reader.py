@@ -64,7 +64,7 @@ class IssueReader(MarkdownReader):
         self._md = self._markdown()
         body = "\n".join(self._md.preprocessors["meta"].run(text.split("\n")))
         if (PYTHON_MARKDOWN_ONLY.search(body) or PYTHON_MARKDOWN_ONLY_LINE.search("\n" + body)
-                or re.search(self.settings["INTRASITE_LINK_REGEX"], body)):  # cmark would escape `{filename}`
+                or page.links_within_site(body, self.settings)):  # cmark would escape `{filename}`
             return super().read(source_path)
         content = with_heading_ids(cmarkgfm.markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE))
         metadata = self._parse_metadata(self._md.Meta) if self._md.Meta else {}

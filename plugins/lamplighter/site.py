@@ -125,16 +125,14 @@ def scan_only_text_with_links(content: object) -> None:
         content.get_static_links = partial(_static_links_if_linked, content)
 
 
-def _links(content: Content) -> re.Pattern:
-    return re.compile(content.settings["INTRASITE_LINK_REGEX"], re.X)  # as Pelican puts it in its pattern
-
-
 def _update_if_linked(content: Content, text: str, siteurl: str) -> str:
-    return type(content)._update_content(content, text, siteurl) if text and _links(content).search(text) else text
+    linked = text and page.links_within_site(text, content.settings)
+    return type(content)._update_content(content, text, siteurl) if linked else text
 
 
 def _static_links_if_linked(content: Content) -> set[str]:
-    return type(content).get_static_links(content) if _links(content).search(content._content or "") else set()
+    linked = page.links_within_site(content._content or "", content.settings)
+    return type(content).get_static_links(content) if linked else set()
 
 
 def describe_issue(content: object) -> None:
