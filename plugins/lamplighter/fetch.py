@@ -238,19 +238,6 @@ def usable_cache(path: Path, *, wait: float) -> Path | None:
     return None
 
 
-def rebased(public_url: str, base_url: str | None) -> str:
-    """The address to ask for a public endpoint: `base_url` replaces its scheme and host, the path stays.
-
-    `rebased("https://export.arxiv.org/api/query?x=1", "http://127.0.0.1:8123/arxiv")` is
-    `http://127.0.0.1:8123/arxiv/api/query?x=1`. Mirrors and tests use it; the items' links
-    still point at the public site.
-    """
-    if not base_url:
-        return public_url
-    parts = urlsplit(public_url)
-    return base_url.rstrip("/") + parts._replace(scheme="", netloc="").geturl()
-
-
 def _causes(error: BaseException) -> Iterator[BaseException]:
     """The error, what caused it, and the reasons urllib3 wraps inside its own errors."""
     seen: set[int] = set()

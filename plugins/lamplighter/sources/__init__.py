@@ -10,7 +10,9 @@ A source module declares:
 - `links(options)`: the feed a reader could subscribe to instead (or None) and the page
   to visit, for the site's sources page and its OPML file.
 
-So a new source type is one new file here, its tests and its README entry.
+So a new source type is one new file here, its tests and its README entry. A source module
+imports what only gathering needs (requests, feedparser) where it gathers: a site build
+reads every source's `links` and should not pay for the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +20,20 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
+from urllib.parse import urlsplit
+
+
+def rebased(public_url: str, base_url: str | None) -> str:
+    """The address to ask for a public endpoint: `base_url` replaces its scheme and host, the path stays.
+
+    `rebased("https://export.arxiv.org/api/query?x=1", "http://127.0.0.1:8123/arxiv")` is
+    `http://127.0.0.1:8123/arxiv/api/query?x=1`. Mirrors and tests use it; the items' links
+    still point at the public site.
+    """
+    if not base_url:
+        return public_url
+    parts = urlsplit(public_url)
+    return base_url.rstrip("/") + parts._replace(scheme="", netloc="").geturl()
 
 
 def _discover() -> dict[str, ModuleType]:

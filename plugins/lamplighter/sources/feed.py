@@ -12,16 +12,17 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-
 from ..errors import SourceError
-from ..fetch import Fetcher, Response, rebased
 from ..items import KINDS, Item, cited_once, guess_kind, is_web_link, item_key
 from ..settings import SourceConfig
 from ..text import plain_text
+from . import rebased
+
+if TYPE_CHECKING:
+    from ..fetch import Fetcher, Response
 
 TYPE = "feed"
 REQUIRED = {"url": str}
@@ -65,6 +66,8 @@ def read(response: Response, *, allow_empty: bool = False, public_url: str | Non
 
     Links resolve against `public_url` when given: a feed read from a mirror links to the original site.
     """
+    import feedparser  # here, not above: a site build lists the sources without reading a feed
+
     fetched_over_http = response.url.startswith(("http:", "https:"))
     location = public_url or (response.url if fetched_over_http else "")
     try:

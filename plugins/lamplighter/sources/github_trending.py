@@ -21,10 +21,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import SourceError
-from ..fetch import rebased
 from ..items import Item, cited_once
 from ..settings import SourceConfig
 from ..text import plain_text
+from . import rebased
 
 TYPE = "github_trending"
 ENDPOINT = "https://github.com"

@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import SourceError
-from ..fetch import rebased
 from ..items import Item, arxiv_url
 from ..settings import SourceConfig
 from ..text import plain_text
+from . import rebased
 
 TYPE = "hf_models"
 ENDPOINT = "https://huggingface.co/api/models"

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import SourceError
-from ..fetch import rebased
 from ..items import ARXIV_ID, Item, arxiv_url, is_web_link
 from ..settings import SourceConfig
 from ..text import plain_text
 from ..weeks import week_of
+from . import rebased
 from .hf_models import count
 
 TYPE = "hf_papers"
