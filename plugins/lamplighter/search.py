@@ -57,11 +57,14 @@ def name_bundles(generator: object) -> None:
         _running[output] = _Indexing(output, settings, by_year)
 
 
-def page_done(output: Path, page: str) -> None:
-    """The writer wrote (or left as it was) an issue's page in `output` (resolved): index its year if that was the last."""
+def page_done(output: Path, page: str, made_from: str) -> None:
+    """The writer wrote (or left as it was) an issue's page in `output` (resolved): index its year if that was the last.
+
+    `made_from` is the writer's digest of what the page is made from: the same page, the same digest.
+    """
     indexing = _running.get(output)  # the writer's folder, resolved once
     if indexing is not None:
-        indexing.page_done(page)
+        indexing.page_done(page, made_from)
 
 
 def start(generator: object, writer: object) -> None:
@@ -109,9 +112,11 @@ class _Indexing:
         self.year_of = {issue.save_as: year for year, issues in by_year.items() for issue in issues}
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagefind")  # they wait
         self.started: list[Future[subprocess.CompletedProcess]] = []
+        self.made_from: dict[str, str] = {}
         _remove_stale_bundles(output / BUNDLES, by_year)
 
-    def page_done(self, page: str) -> None:
+    def page_done(self, page: str, made_from: str) -> None:
+        self.made_from[page] = made_from
         year = self.year_of.get(page)
         if year in self.waiting:
             self.waiting[year].discard(page)
@@ -123,7 +128,8 @@ class _Indexing:
         del self.waiting[year]
         issues = self.by_year[year]
         bundle = BUNDLES / year
-        pages = [_stamp(self.output, issue.save_as) for issue in issues]
+        pages = [f"{issue.save_as} {self.made_from.get(issue.save_as) or _digest(self.output / issue.save_as)}"
+                 for issue in issues]  # not reading 2,000 pages of 50 kB each build, unless another writer wrote them
         if self.record.unchanged(year, [version("pagefind"), *pages], [self.output / bundle / "pagefind-entry.json"]):
             return
         shutil.rmtree(self.output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
@@ -133,8 +139,8 @@ class _Indexing:
                              "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))
 
 
-def _stamp(output: Path, page: str) -> str:
-    return f"{page} {hashlib.blake2b((output / page).read_bytes()).hexdigest()}"
+def _digest(page: Path) -> str:
+    return hashlib.blake2b(page.read_bytes()).hexdigest()
 
 
 def _remove_stale_bundles(folder: Path, by_year: dict[str, list]) -> None:

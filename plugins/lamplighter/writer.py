@@ -46,7 +46,7 @@ class SkippingWriter(Writer):
         inputs = [name, template.name, self._site_digest(context), self.digest(article)]
         if not self.record.unchanged(self._key(name), inputs, [Path(self.output_path) / name]):
             super().write_file(name, template, context, *args, **kwargs)
-        search.page_done(self._root, name)  # its year can be indexed once its last page is done
+        search.page_done(self._root, name, self.record.now[self._key(name)])  # its year is indexed after its last page
 
     def write_feed(self, elements: list, context: dict, path: str | None = None, url: str | None = None,
                    feed_type: str = "atom", override_output: bool = False, feed_title: str | None = None) -> Any:
