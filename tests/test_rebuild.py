@@ -37,7 +37,14 @@ def outputs(output: Path) -> dict[str, Path]:
     files["controlnet feed"] = output / "feeds" / "topics" / "controlnet.atom.xml"
     files["foundations feed"] = output / "feeds" / "topics" / "foundations.atom.xml"
     files["search index"] = output / "pagefind" / "2026" / "pagefind-entry.json"
+    files["home"] = output / "index.html"
+    files["archive"] = output / "archive" / "index.html"
+    files["controlnet topic"] = output / "topics" / "controlnet" / "index.html"
+    files["about"] = output / "about" / "index.html"
     return files
+
+
+LISTS = {"home", "archive", "controlnet topic", "about"}  # what every issue may show on: written on any edit
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -46,7 +53,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_rebuild_with_nothing_changed_rewrites_no_issue_page_feed_email_or_index(archive):
+def test_a_rebuild_with_nothing_changed_rewrites_no_page_feed_email_or_index(archive):
     files = outputs(archive.build())
     mark_old(list(files.values()))
 
@@ -63,7 +70,8 @@ def test_editing_one_issue_rewrites_its_page_its_email_its_feeds_and_its_years_i
 
     output = archive.build()
 
-    assert rewritten(files) == {"2026-W46 page", "2026-W46 email", "Atom feed", "controlnet feed", "search index"}
+    assert rewritten(files) == {"2026-W46 page", "2026-W46 email", "Atom feed", "controlnet feed", "search index",
+                                *LISTS}
     assert "A closing line, added later." in (output / "issues" / "2026-W46" / "index.html").read_text()
     assert "A closing line, added later." in (output / "issues" / "2026-W46" / "email.txt").read_text()
 
@@ -88,9 +96,15 @@ def test_a_changed_setting_or_a_missing_page_is_written_again(archive):
     assert rewritten(files) == {"2026-W45 page"}
 
     mark_old(list(files.values()))
+    files["archive"].unlink()
+    archive.build()
+    assert rewritten(files) == {"archive"}
+
+    mark_old(list(files.values()))
     output = archive.build(SITENAME="Renamed")
     assert {name for name in rewritten(files) if name.endswith("page")} == {f"{week} page" for week in SAMPLE_WEEKS}
     assert "Renamed" in (output / "issues" / "2026-W46" / "index.html").read_text()
+    assert LISTS <= rewritten(files) and "Renamed" in files["home"].read_text()
 
 
 def test_each_year_has_its_own_search_index_and_the_search_page_merges_them(archive):

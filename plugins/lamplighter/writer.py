@@ -1,4 +1,4 @@
-"""A Pelican writer that leaves an issue's page and a feed alone when what they are made of has not changed.
+"""A Pelican writer that leaves a page or a feed alone when what it is made of has not changed.
 
 Stock Pelican renders and writes every page on every build. With hundreds of issues that
 is most of a rebuild, although an edit changes one issue. This writer skips:
@@ -8,9 +8,13 @@ is most of a rebuild, although an edit changes one issue. This writer skips:
   theme and the plugin are the same as when the page was last written;
 - a feed, when its entries, its title and address, and the settings are the same.
 
-Every other page (home, archive, topics, search) is always written: they are few. A page
-or feed that is missing from the output is always written, so a cold build or a publish
-into an empty folder writes everything. Records live in Pelican's `CACHE_PATH`.
+- every other page (home, archive, topics, search, pages), when everything it could show is
+  the same: every issue, draft and page (text and metadata), whatever else Pelican and the
+  plugins put in the templates' context, the settings and the theme. So an edit to any issue
+  writes them all again, and a build with nothing changed writes none of them.
+
+A page or feed that is missing from the output is always written, so a cold build or a
+publish into an empty folder writes everything. Records live in Pelican's `CACHE_PATH`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from pelican.contents import Content
 from pelican.writers import Writer
 
 from . import search
@@ -35,18 +40,24 @@ class SkippingWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.record = BuildRecord.of(self.settings, "pages")
         self._site: str | None = None
+        self._context: str | None = None
         self._digests: dict[int, str] = {}
         self._root = Path(output_path).resolve()
         _writers[self._root] = self
 
     def write_file(self, name: str, template: Any, context: dict, *args: Any, **kwargs: Any) -> None:
-        article = kwargs.get("article")
-        if article is None or not name or kwargs.get("paginated"):
+        if not name or kwargs.get("paginated"):
             return super().write_file(name, template, context, *args, **kwargs)
-        inputs = [name, template.name, self._site_digest(context), self.digest(article)]
+        article = kwargs.get("article")
+        if article is None:  # home, archive, a topic, search, a page: anything in the context may show
+            inputs = [name, template.name, self._site_digest(context), self._context_digest(context),
+                      json.dumps([self._fingerprint(args), self._fingerprint(kwargs)], sort_keys=True)]
+        else:
+            inputs = [name, template.name, self._site_digest(context), self.digest(article)]
         if not self.record.unchanged(self._key(name), inputs, [Path(self.output_path) / name]):
             super().write_file(name, template, context, *args, **kwargs)
-        search.page_done(self._root, name, self.record.now[self._key(name)])  # its year is indexed after its last page
+        if article is not None:
+            search.page_done(self._root, name, self.record.now[self._key(name)])  # its year is indexed after its last
 
     def write_feed(self, elements: list, context: dict, path: str | None = None, url: str | None = None,
                    feed_type: str = "atom", override_output: bool = False, feed_title: str | None = None) -> Any:
@@ -82,6 +93,26 @@ class SkippingWriter(Writer):
             self._site = digest.hexdigest()
         return self._site
 
+    def _context_digest(self, context: dict) -> str:
+        """Everything in the templates' context beyond the settings, once a build: it is complete before any writing."""
+        if self._context is None:
+            extra = {key: value for key, value in context.items()
+                     if value is not self.settings.get(key, _NOT_SET) and key != "localsiteurl"}  # set for each page
+            self._context = hashlib.blake2b(json.dumps(self._fingerprint(extra), sort_keys=True).encode()).hexdigest()
+        return self._context
+
+    def _fingerprint(self, value: Any) -> Any:
+        """`value` as JSON, with each issue or page as its digest (text, metadata, address)."""
+        if isinstance(value, Content):
+            return self.digest(value)
+        if isinstance(value, dict):
+            return {str(key): self._fingerprint(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._fingerprint(item) for item in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted((self._fingerprint(item) for item in value), key=json.dumps)
+        return _stable(value)
+
     @cached_property
     def _settings_digest(self) -> str:
         """Worked out once a build: every issue page and feed depends on the settings."""
@@ -104,23 +135,27 @@ def _theme_folders(settings: dict) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-def _stable(value: Any) -> Any:
+def _stable(value: Any, depth: int = 0) -> Any:
     """A value as JSON that is the same from one build to the next (no object addresses)."""
+    if depth > 8:  # an object that holds itself, or one too deep to show on a page
+        return type(value).__qualname__
     if isinstance(value, dict):
-        return {str(key): _stable(item) for key, item in value.items()}
+        return {str(key): _stable(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_stable(item) for item in value]
+        return [_stable(item, depth + 1) for item in value]
     if isinstance(value, (set, frozenset)):
-        return sorted((_stable(item) for item in value), key=json.dumps)
+        return sorted((_stable(item, depth + 1) for item in value), key=json.dumps)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if callable(value) or isinstance(value, ModuleType):
         name = getattr(value, "__qualname__", getattr(value, "__name__", type(value).__name__))
         return f"{getattr(value, '__module__', '')}.{name}"
     if type(value).__repr__ is object.__repr__ and hasattr(value, "__dict__"):  # its repr has its address
-        return {f"{type(value).__module__}.{type(value).__qualname__}": _stable(vars(value))}
+        return {f"{type(value).__module__}.{type(value).__qualname__}": _stable(vars(value), depth + 1)}
     return str(value)
 
+
+_NOT_SET = object()
 
 # The writer of each build in progress, by output folder, until `finalized` saves its record.
 _writers: dict[Path, SkippingWriter] = {}
