@@ -5,11 +5,13 @@ Receivers are module-level functions, so the signals keep them alive.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from functools import partial
 from html import escape as html_escape
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import FileSystemBytecodeCache
@@ -19,6 +21,7 @@ from pelican.urlwrappers import Category
 
 from . import draft, emails, feeds, page, reader, search, sitemap, sources_page, writer
 
+_hashes: dict[tuple, Any] = {}  # each source file's hash for Pelican's cache, by its stat, during a build
 # An update's first line as the issue reader renders it: the event, the story's link, the earlier issue's file.
 _UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="([^"]*)">[^<]*</a> '
                      r'\(in <a href="\{filename\}([^"/]+\.md)">')
@@ -26,6 +29,9 @@ _UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="(
 
 def register() -> None:
     signals.readers_init.connect(reader.use_issue_reader)
+    signals.article_generator_init.connect(hash_sources_once)
+    signals.page_generator_init.connect(hash_sources_once)
+    signals.finalized.connect(forget_source_hashes)
     signals.initialized.connect(emails.forget_early)
     signals.initialized.connect(compile_templates_once)
     signals.content_object_init.connect(describe_issue)
@@ -96,6 +102,34 @@ def link_follow_ups(generator: object) -> None:
             note = (f'<p class="follow-up">Update: <a href="{{filename}}{Path(later.source_path).name}">'
                     f"{event}, {html_escape(label)}</a></p>")
             earlier._content = html[:end] + note + html[end:]
+
+
+def hash_sources_once(generator: object) -> None:
+    """Pelican's content cache (`CHECK_MODIFIED_METHOD = "blake2b"`) hashes each issue's file
+    three or four times a build: as the generator and its readers each look it up and store
+    it. Once is enough while the file is as it was then (the same size, time and inode).
+    """
+    for cacher in (generator, getattr(generator, "readers", None)):
+        stamp = getattr(cacher, "_filestamp_func", None)
+        method = generator.settings.get("CHECK_MODIFIED_METHOD")
+        if stamp is not None and method != "mtime" and not isinstance(stamp, partial):
+            cacher._filestamp_func = partial(_hash_once, stamp, method)
+
+
+def _hash_once(stamp: Any, method: str, filename: str) -> Any:
+    try:
+        status = os.stat(filename)
+    except OSError:
+        return stamp(filename)  # fails as Pelican expects
+    key = (method, os.path.abspath(filename), status.st_size, status.st_mtime_ns, status.st_ino)
+    if key not in _hashes:
+        _hashes[key] = stamp(filename)
+    return _hashes[key]
+
+
+def forget_source_hashes(pelican: object) -> None:
+    """A `finalized` receiver: `pelican --autoreload` hashes again for its next build."""
+    _hashes.clear()
 
 
 def compile_templates_once(pelican: object) -> None:
