@@ -73,9 +73,10 @@ class EmailGenerator(Generator):
         early = _early.pop(_key(self.settings), None)
         try:
             for issue in self.context.get("articles", []):
-                folder = _folder(issue)
+                page = issue.save_as  # once: Pelican works it out from the settings each time
+                folder = _folder(issue, page)
                 job = _job(issue, issue.get_content(site))
-                unchanged = record.unchanged(issue.save_as, astuple(job), [folder / "email.html", folder / "email.txt"])
+                unchanged = record.unchanged(page, astuple(job), [folder / "email.html", folder / "email.txt"])
                 written = early.settle(folder) if early else None
                 if written == job or (written is None and unchanged):
                     continue
@@ -103,8 +104,9 @@ def render_early(content: Article) -> None:
     if early is None:  # once a build: its record is read once, not once per issue
         early = _early[key] = _EarlyRenders(content.settings)
     job = _job(content, raw)
-    folder = _folder(content)
-    if not early.record.unchanged(content.save_as, astuple(job), [folder / "email.html", folder / "email.txt"]):
+    page = content.save_as
+    folder = _folder(content, page)
+    if not early.record.unchanged(page, astuple(job), [folder / "email.html", folder / "email.txt"]):
         early.add(job, folder)
 
 
@@ -160,8 +162,8 @@ def _key(settings: dict) -> str:
     return str(Path(settings["OUTPUT_PATH"]).resolve())
 
 
-def _folder(issue: Article) -> Path:
-    return Path(issue.settings["OUTPUT_PATH"]) / os.path.dirname(issue.save_as)
+def _folder(issue: Article, page: str) -> Path:
+    return Path(issue.settings["OUTPUT_PATH"]) / os.path.dirname(page)
 
 
 def _job(issue: Article, content: str) -> Job:

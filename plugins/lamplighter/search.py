@@ -36,11 +36,12 @@ logger = logging.getLogger(__name__)
 BUNDLES = Path("pagefind")
 
 
-def years(issues: list) -> dict[str, list]:
-    """The published issues by year, newest year first: one search index each."""
+def years(issues: list) -> dict[str, list[str]]:
+    """The published issues' pages by year, newest year first: one search index each."""
     by_year = defaultdict(list)
-    for issue in sorted(issues, key=lambda issue: issue.save_as):
-        by_year[str(issue.date.year)].append(issue)
+    pages = sorted(((issue.save_as, issue.date.year) for issue in issues))  # Pelican works save_as out each time
+    for page, year in pages:
+        by_year[str(year)].append(page)
     return dict(sorted(by_year.items(), reverse=True))
 
 
@@ -104,12 +105,12 @@ class _Indexing:
     ones are still being written, on the core that reading's second process has left idle.
     """
 
-    def __init__(self, output: Path, settings: dict, by_year: dict[str, list]) -> None:
+    def __init__(self, output: Path, settings: dict, by_year: dict[str, list[str]]) -> None:
         self.output = output
         self.record = BuildRecord.of(settings, "search")
         self.by_year = by_year
-        self.waiting = {year: {issue.save_as for issue in issues} for year, issues in by_year.items()}
-        self.year_of = {issue.save_as: year for year, issues in by_year.items() for issue in issues}
+        self.waiting = {year: set(pages) for year, pages in by_year.items()}
+        self.year_of = {page: year for year, pages in by_year.items() for page in pages}
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagefind")  # they wait
         self.started: list[Future[subprocess.CompletedProcess]] = []
         self.made_from: dict[str, str] = {}
@@ -126,14 +127,14 @@ class _Indexing:
     def start(self, year: str) -> None:
         """Index one year's issues with Pagefind, unless their pages are as they were when it was last indexed."""
         del self.waiting[year]
-        issues = self.by_year[year]
+        pages = self.by_year[year]
         bundle = BUNDLES / year
-        pages = [f"{issue.save_as} {self.made_from.get(issue.save_as) or _digest(self.output / issue.save_as)}"
-                 for issue in issues]  # not reading 2,000 pages of 50 kB each build, unless another writer wrote them
-        if self.record.unchanged(year, [version("pagefind"), *pages], [self.output / bundle / "pagefind-entry.json"]):
+        stamps = [f"{page} {self.made_from.get(page) or _digest(self.output / page)}"
+                  for page in pages]  # not reading 2,000 pages of 50 kB each build, unless another writer wrote them
+        if self.record.unchanged(year, [version("pagefind"), *stamps], [self.output / bundle / "pagefind-entry.json"]):
             return
         shutil.rmtree(self.output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
-        pattern = "{" + ",".join(issue.save_as for issue in issues) + "}"
+        pattern = "{" + ",".join(pages) + "}"
         self.started.append(self.pool.submit(
             subprocess.run, [str(pagefind_bin.get_executable()), "--site", str(self.output), "--glob", pattern,
                              "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))

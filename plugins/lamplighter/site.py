@@ -90,7 +90,8 @@ def link_follow_ups(generator: object) -> None:
     issues = {Path(issue.source_path).name: issue for issue in generator.articles}
     for later in sorted(generator.articles, key=lambda article: article.date):
         label = f"Issue {later.metadata['issue']}" if later.metadata.get("issue") else later.metadata.get("week", "")
-        for event, story, earlier_name in _UPDATE.findall(later._content or ""):
+        content = later._content or ""
+        for event, story, earlier_name in _UPDATE.findall(content) if "{filename}" in content else ():
             earlier = issues.get(earlier_name)
             if earlier is None:
                 continue
