@@ -80,6 +80,15 @@ def test_atom_xml_base_wins_over_the_feed_address(feed_server):
     assert item.url == "https://sander.example/2024/01/post.html"
 
 
+def test_a_relative_xml_base_resolves_against_the_feed_address(feed_server):
+    url = feed_server.add("/blog/feed.atom", atom([{"title": "T", "link": "2024/post.html", "date": NOV_24}],
+                                                  base="../news/"))
+
+    [item] = gather(url)
+
+    assert item.url == feed_server.url("/news/2024/post.html")
+
+
 def test_relative_links_follow_redirects(feed_server):
     feed_server.add("/moved/feed.atom", atom([{"title": "T", "link": "post", "date": NOV_24}]))
     url = feed_server.add("/feed", "", status=301, headers={"Location": "/moved/feed.atom"})
