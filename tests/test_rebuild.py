@@ -127,3 +127,18 @@ def test_each_year_has_its_own_search_index_and_the_search_page_merges_them(arch
     archive.build()
     assert not (output / "pagefind" / "2025").exists()
     assert "pagefind/2025/" not in (output / "search" / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_years_index_is_given_exactly_its_pages_even_beside_a_stale_one(tmp_path):
+    from lamplighter.search import _glob
+
+    pages = [f"issues/2026-W{week}/index.html" for week in (45, 46, 47)]
+    for page in pages:
+        (tmp_path / page).parent.mkdir(parents=True)
+        (tmp_path / page).write_text("<html></html>")
+    (tmp_path / "issues" / "2026-W45" / "email.html").write_text("<html></html>")
+
+    assert _glob(tmp_path, pages) == "issues/2026-W4*/index.html"  # a short walk for Pagefind
+    (tmp_path / "issues" / "2026-W40").mkdir()
+    (tmp_path / "issues" / "2026-W40" / "index.html").write_text("<html></html>")  # an issue since deleted
+    assert _glob(tmp_path, pages) == "{" + ",".join(pages) + "}"

@@ -18,6 +18,7 @@ archive and the topics, and no other page ships any script.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import os
@@ -134,10 +135,23 @@ class _Indexing:
         if self.record.unchanged(year, [version("pagefind"), *stamps], [self.output / bundle / "pagefind-entry.json"]):
             return
         shutil.rmtree(self.output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
-        pattern = "{" + ",".join(pages) + "}"
+        pattern = _glob(self.output, pages)
         self.started.append(self.pool.submit(
             subprocess.run, [str(pagefind_bin.get_executable()), "--site", str(self.output), "--glob", pattern,
                              "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))
+
+
+def _glob(output: Path, pages: list[str]) -> str:
+    """A glob for Pagefind that matches exactly `pages`: `issues/2026-W*/index.html` when one does
+    (it walks less of the output than a list of every page: a tenth of its time), else the list."""
+    listed = "{" + ",".join(pages) + "}"
+    prefix = os.path.commonprefix(pages)
+    suffix = os.path.commonprefix([page[len(prefix):][::-1] for page in pages])[::-1]
+    middles = [page[len(prefix):len(page) - len(suffix)] for page in pages]
+    if len(pages) < 2 or any("/" in middle for middle in middles) or any(c in prefix + suffix for c in "*?[]{}!\\"):
+        return listed
+    pattern = f"{prefix}*{suffix}"
+    return pattern if set(glob.glob(pattern, root_dir=output, include_hidden=True)) == set(pages) else listed
 
 
 def _digest(page: Path) -> str:
