@@ -21,10 +21,10 @@ from pelican.urlwrappers import Category
 
 from . import draft, emails, feeds, page, reader, search, sitemap, sources_page, writer
 
-_hashes: dict[tuple, Any] = {}  # each source file's hash for Pelican's cache, by its stat, during a build
 # An update's first line as the issue reader renders it: the event, the story's link, the earlier issue's file.
 _UPDATE = re.compile(r'<li>\s*(?:<p>)?<a href="[^"]*">([^<]*)</a> for <a href="([^"]*)">[^<]*</a> '
                      r'\(in <a href="\{filename\}([^"/]+\.md)">')
+_hashes: dict[tuple, Any] = {}  # each source file's hash for Pelican's cache, by its stat, during a build
 
 
 def register() -> None:
@@ -110,9 +110,9 @@ def hash_sources_once(generator: object) -> None:
     three or four times a build: as the generator and its readers each look it up and store
     it. Once is enough while the file is as it was then (the same size, time and inode).
     """
+    method = generator.settings.get("CHECK_MODIFIED_METHOD")
     for cacher in (generator, getattr(generator, "readers", None)):
         stamp = getattr(cacher, "_filestamp_func", None)
-        method = generator.settings.get("CHECK_MODIFIED_METHOD")
         if stamp is not None and method != "mtime" and not isinstance(stamp, partial):
             cacher._filestamp_func = partial(_hash_once, stamp, method)
 

@@ -6,8 +6,7 @@ is most of a rebuild, although an edit changes one issue. This writer skips:
 - an issue's page, when the issue (its text and metadata), the list of all issues and
   pages (titles, addresses, dates: the neighbour links and the menu), the settings, the
   theme and the plugin are the same as when the page was last written;
-- a feed, when its entries, its title and address, and the settings are the same.
-
+- a feed, when its entries, its title and address, and the settings are the same;
 - every other page (home, archive, topics, search, pages), when everything it could show is
   the same: every issue, draft and page (text and metadata), whatever else Pelican and the
   plugins put in the templates' context, the settings and the theme. So an edit to any issue
@@ -57,7 +56,7 @@ class SkippingWriter(Writer):
         if not self.record.unchanged(self._key(name), inputs, [Path(self.output_path) / name]):
             super().write_file(name, template, context, *args, **kwargs)
         if article is not None:
-            search.page_done(self._root, name, self.record.now[self._key(name)])  # its year is indexed after its last
+            search.page_done(self._root, name, self.record.now[self._key(name)])  # its year may be indexed now
 
     def write_feed(self, elements: list, context: dict, path: str | None = None, url: str | None = None,
                    feed_type: str = "atom", override_output: bool = False, feed_title: str | None = None) -> Any:
