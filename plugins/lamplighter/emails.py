@@ -270,9 +270,7 @@ class _EmailWriter:
         if not (self.items and self.open and self.open[-1] in ("ul", "ol")) or self.links or self.pre is not None \
                 or self.headings:
             return False
-        href = html.unescape(href)
-        if not href.startswith(("https://", "http://")):
-            href = _absolute(self.page_url, href)
+        href = _absolute(self.page_url, html.unescape(href))
         name = html.unescape(title) if "&" in title else title
         heading = _words(name if href == name.strip() else f"{name} <{href}>")
         if not heading:
@@ -307,9 +305,7 @@ class _EmailWriter:
     def handle_starttag(self, tag: str, href: str | None) -> None:
         style = STYLES.get(tag, "")
         if tag == "a":
-            href = href or ""
-            if not href.startswith(("https://", "http://")):
-                href = _absolute(self.page_url, href)
+            href = _absolute(self.page_url, href or "")
             self.links.append((href, []))
             self.html.append(f'<a href="{html.escape(href, quote=True)}" style="{style}">')
             return
@@ -416,6 +412,8 @@ def _words(text: str) -> str:
 
 
 def _absolute(page_url: str, href: str) -> str:
+    if href.startswith(("https://", "http://")):  # most links: already absolute, and urljoin would normalize them
+        return href
     try:
         return urljoin(page_url, href)
     except ValueError:  # an address Python cannot parse ("//[") goes as it came

@@ -109,6 +109,7 @@ class _Indexing:
     def __init__(self, output: Path, settings: dict, by_year: dict[str, list[str]]) -> None:
         self.output = output
         self.record = BuildRecord.of(settings, "search")
+        self.pagefind = version("pagefind")  # once a build: importlib.metadata reads the installed packages
         self.by_year = by_year
         self.waiting = {year: set(pages) for year, pages in by_year.items()}
         self.year_of = {page: year for year, pages in by_year.items() for page in pages}
@@ -132,7 +133,7 @@ class _Indexing:
         bundle = BUNDLES / year
         stamps = [f"{page} {self.made_from.get(page) or _digest(self.output / page)}"
                   for page in pages]  # not reading 2,000 pages of 50 kB each build, unless another writer wrote them
-        if self.record.unchanged(year, [version("pagefind"), *stamps], [self.output / bundle / "pagefind-entry.json"]):
+        if self.record.unchanged(year, [self.pagefind, *stamps], [self.output / bundle / "pagefind-entry.json"]):
             return
         shutil.rmtree(self.output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
         pattern = _glob(self.output, pages)
