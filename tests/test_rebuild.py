@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,15 @@ def test_each_years_index_is_given_exactly_its_pages_even_beside_a_stale_one(tmp
     (tmp_path / "issues" / "2026-W40").mkdir()
     (tmp_path / "issues" / "2026-W40" / "index.html").write_text("<html></html>")  # an issue since deleted
     assert _glob(tmp_path, pages) == "{" + ",".join(pages) + "}"
+
+
+def test_a_site_build_imports_nothing_only_gathering_and_checking_need(archive):
+    """Every build pays for its imports before it reads an issue, and most of a rebuild is its start."""
+    script = ("import sys\nfrom pelican import Pelican\nfrom pelican.settings import read_settings\n"
+              "Pelican(read_settings('pelicanconf.py')).run()\n"
+              "print('imported:', *sorted({'requests', 'feedparser', 'markdown_it', 'pylatexenc'} & set(sys.modules)))")
+
+    built = subprocess.run([sys.executable, "-c", script], cwd=archive.root, capture_output=True, text=True, check=True)
+
+    assert built.stdout.splitlines()[-1] == "imported:"
+    assert (archive.output / "issues" / SAMPLE_WEEKS[0] / "index.html").exists()

@@ -15,14 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-
-from markdown_it import MarkdownIt
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from .errors import StateError
 from .items import KINDS, Item, is_web_link, item_key, reading_minutes, update_key
 from .text import markdown_text, markdown_url, shorten
 from .weeks import parse_week, week_days, week_label
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 SECTION_TITLES = {
     "update": "Updates", "paper": "Papers", "code": "Code", "model": "Models", "release": "Releases",
@@ -51,10 +53,23 @@ HEADER_COMMENT = """\
 LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)")
 _METADATA = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
 STATUSES = ("draft", "published", "hidden")
-# CommonMark, with the tables the site renders: the draft is read as a renderer reads it.
-_MARKDOWN = MarkdownIt("commonmark").enable("table")
-# Every link is read, whatever its scheme, so that `check` can name a `javascript:` one.
-_MARKDOWN.validateLink = lambda url: True
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """CommonMark, with the tables the site renders: the draft is read as a renderer reads it.
+
+    Made when first asked: a site build reads most issues without it, and importing it takes
+    about 10 ms of every build's start.
+    """
+    from markdown_it import MarkdownIt
+
+    markdown = MarkdownIt("commonmark").enable("table")
+    # Every link is read, whatever its scheme, so that `check` can name a `javascript:` one.
+    markdown.validateLink = lambda url: True
+    return markdown
+
+
 # Blocks whose lines are shown as they are, or not at all: nothing in them is an item or a marker.
 LITERAL_BLOCKS = ("fence", "code_block", "html_block")
 # A link at the start of a line, with nothing in its text or address that Markdown would read
@@ -223,7 +238,8 @@ def parse(text: str) -> Draft:
     env: dict = {}
     tokens: list = []
     # Only the line structure matters here: a lone "\r" would end a line for the parser, not for us.
-    _MARKDOWN.block.parse("\n".join(lines[body:]).replace("\r", " "), _MARKDOWN, env, tokens)
+    markdown = _markdown()
+    markdown.block.parse("\n".join(lines[body:]).replace("\r", " "), markdown, env, tokens)
     items: list[DraftItem] = []
     headings: dict[str, int] = {}
     heading_ends: dict[str, int] = {}
@@ -269,7 +285,7 @@ def _first_link(tokens: list, index: int, env: dict) -> tuple[str, str] | None:
     plain = _PLAIN_LINK.match(first_line)
     if plain:  # a gathered item's line: what the inline parser would find, without running it
         return plain[1], plain[2]
-    children = _MARKDOWN.parseInline(first_line, env)[0].children or []
+    children = _markdown().parseInline(first_line, env)[0].children or []
     for position, child in enumerate(children):
         if child.type == "link_open":
             text = []

@@ -159,7 +159,7 @@ class _EarlyRenders:
 
 
 def _key(settings: dict) -> str:
-    return str(Path(settings["OUTPUT_PATH"]).resolve())
+    return os.path.abspath(settings["OUTPUT_PATH"])  # asked once an issue: no symlinks resolved, no system calls
 
 
 def _folder(issue: Article, page: str) -> Path:

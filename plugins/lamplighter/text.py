@@ -11,10 +11,14 @@ import html
 import logging
 import re
 import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import nh3
-from pylatexenc.latex2text import LatexNodes2Text
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 _SPACE = re.compile(r"\s+")
 # Where a block ends, the text goes on after a space: "<p>New</p><p>This" reads "New This".
@@ -44,7 +48,6 @@ _SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOP
 _HTML_PIECE = re.compile(r"(?P<code><(code|pre)\b.*?</(?:code|pre)>)|(?P<tag><[^>]*>)|(?P<text>[^<]+)", re.S | re.I)
 MAX_TEX = 200  # TeX pieces converted in one text: an abstract has a few dozen, a hostile one a million
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)  # it warns of a macro it cannot expand; we keep the text
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 # Characters that start a block (heading, quote, list, rule, definition, table) at a line's start.
 _LINE_START = re.compile(r"^([#>+\-*_=:|~]|\d+[.)])")
@@ -93,9 +96,17 @@ def _without_tex(text: str) -> str:
     return _TEXT_MACRO.sub(lambda macro: _tex_to_text(macro[0]), text, count=MAX_TEX)
 
 
+@cache
+def _latex() -> LatexNodes2Text:
+    """The converter, made when first asked: a site build converts no TeX, and the import slows its start."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+
 def _tex_to_text(tex: str) -> str:
     try:
-        text = _LATEX.latex_to_text(_SCRIPT.sub(_script, tex))
+        text = _latex().latex_to_text(_SCRIPT.sub(_script, tex))
     except Exception:  # pylatexenc is lenient, but a converter must never cost the title
         return tex
     return " ".join(text.split()) or tex
