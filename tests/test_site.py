@@ -589,3 +589,25 @@ def test_a_subscribe_address_that_is_not_a_page_or_mailbox_is_a_settings_error(v
 
     with pytest.raises(SettingsError, match="LAMPLIGHTER_SUBSCRIBE_URL"):
         from_pelican({"PATH": "content", "LAMPLIGHTER_SUBSCRIBE_URL": value}, base=REPO)
+
+
+def test_issue_addresses_worked_out_once_build_the_site_pelican_builds_asking_each_time(archive, monkeypatch):
+    from pelican import signals
+
+    from lamplighter import site
+
+    def files(output):
+        return {path.relative_to(output): path.read_bytes() for path in output.rglob("*") if path.is_file()}
+
+    def ask_each_time(generators):
+        pass
+
+    archive.build(OUTPUT_PATH=str(archive.root / "fixed"))
+    signals.all_generators_finalized.disconnect(site.fix_addresses)
+    monkeypatch.setattr(site, "fix_addresses", ask_each_time)  # what the plugin connects on the next build
+    archive.build(OUTPUT_PATH=str(archive.root / "asked"))
+
+    fixed, asked = files(archive.root / "fixed"), files(archive.root / "asked")
+    assert any(name.name == "email.html" for name in fixed)
+    assert fixed.keys() == asked.keys()
+    assert [name for name in fixed if fixed[name] != asked[name]] == []

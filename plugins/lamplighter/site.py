@@ -40,6 +40,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(link_follow_ups)
     signals.article_generator_finalized.connect(remove_gone_drafts)
     signals.article_generator_finalized.connect(search.name_bundles)
+    signals.all_generators_finalized.connect(fix_addresses)
     signals.feed_generated.connect(feeds.mark_guids_as_not_permalinks)
     signals.get_generators.connect(generators)
     signals.get_writer.connect(skipping_writer)
@@ -71,6 +72,20 @@ def remove_gone_drafts(generator: object) -> None:
     current = {Path(preview.save_as).parent.name for preview in generator.drafts}
     for gone in [path for path in folder.glob("*") if path.is_dir() and path.name not in current]:
         shutil.rmtree(gone)
+
+
+def fix_addresses(generators: list) -> None:
+    """Work out each issue's address once, when every generator has read: Pelican formats it each time it is asked.
+
+    The site asks about 20 times an issue (its page, its neighbours', the lists, the feeds,
+    the email). `override_url` is how Pelican keeps an address given in an issue's metadata;
+    here it keeps the one Pelican formatted, so the address is the same, formatted once.
+    """
+    for generator in generators:
+        for issue in [*getattr(generator, "articles", []), *getattr(generator, "translations", []),
+                      *getattr(generator, "drafts", []), *getattr(generator, "drafts_translations", [])]:
+            if not hasattr(issue, "override_url"):
+                issue.override_url = issue.url
 
 
 def link_neighbours(generator: object) -> None:
