@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_under_test import LAST_YEAR, SAMPLE_WEEKS, add_samples
 
@@ -141,9 +144,68 @@ def test_each_years_index_is_given_exactly_its_pages_even_beside_a_stale_one(tmp
     (tmp_path / "issues" / "2026-W45" / "email.html").write_text("<html></html>")
 
     assert _glob(tmp_path, pages) == "issues/2026-W4*/index.html"  # a short walk for Pagefind
+    read_before = {"issues": ["2026-W45", "2026-W46"]}  # the folder read before this build wrote 2026-W47
+    assert _glob(tmp_path, pages[:2], pages, read_before) == "{" + ",".join(pages[:2]) + "}"
     (tmp_path / "issues" / "2026-W40").mkdir()
     (tmp_path / "issues" / "2026-W40" / "index.html").write_text("<html></html>")  # an issue since deleted
     assert _glob(tmp_path, pages) == "{" + ",".join(pages) + "}"
+
+
+NAMES = ["2026-W45", "2026-W46", "2026-W47", "2026-W4", "2025-W45", ".2026-W4x", "2026-W45x", "a", "2026-W4/x"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sets(st.tuples(st.sampled_from(["issues", "issues", "", "issues/old"]), st.sampled_from(NAMES),
+                         st.sampled_from(["index.html", "index.html", "email.html", ""])), min_size=1, max_size=12),
+       st.data())
+def test_a_years_glob_reading_each_folder_once_matches_what_glob_matches(files, data):
+    import tempfile
+
+    from lamplighter.search import _glob
+
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder)
+        written = set()
+        for parent, name, leaf in sorted(files, key=lambda file: file[2] == ""):
+            path = "/".join(filter(None, [parent, name, leaf]))
+            if (output / path).exists() or any((output / path).parents[index].is_file()
+                                               for index in range(len(Path(path).parents) - 1)):
+                continue
+            (output / path).parent.mkdir(parents=True, exist_ok=True)
+            (output / path).write_text("<html></html>")
+            written.add(path)
+        issue_pages = sorted(path for path in written if path.startswith("issues/2026-W4") and path.endswith("/index.html"))
+        pages = sorted(data.draw(st.sets(st.sampled_from(issue_pages or sorted(written)), min_size=1)))
+        built = data.draw(st.sets(st.sampled_from(sorted(written))))
+        later = data.draw(st.sets(st.sampled_from(sorted(built)))) if built else set()
+        for path in later:  # pages this build writes after the folder is read, in folders it makes
+            (output / path).unlink()
+            with contextlib.suppress(OSError):
+                (output / path).parent.rmdir()
+        listed = {}
+        _glob(output, pages, built, listed)
+        for path in later:
+            (output / path).parent.mkdir(parents=True, exist_ok=True)
+            (output / path).write_text("<html></html>")
+
+        pattern = _glob(output, pages, built, listed)  # the folders as read before
+        expected = glob_reading_the_output(output, pages)
+
+    assert pattern == expected
+
+
+def glob_reading_the_output(output: Path, pages: list[str]) -> str:
+    """`search._glob` as it was: Python's glob reads the output for each year."""
+    import glob
+
+    listed = "{" + ",".join(pages) + "}"
+    prefix = os.path.commonprefix(pages)
+    suffix = os.path.commonprefix([page[len(prefix):][::-1] for page in pages])[::-1]
+    middles = [page[len(prefix):len(page) - len(suffix)] for page in pages]
+    if len(pages) < 2 or any("/" in middle for middle in middles) or any(c in prefix + suffix for c in "*?[]{}!\\"):
+        return listed
+    pattern = f"{prefix}*{suffix}"
+    return pattern if set(glob.glob(pattern, root_dir=output, include_hidden=True)) == set(pages) else listed
 
 
 def test_a_site_build_imports_nothing_only_gathering_and_checking_need(archive):

@@ -18,14 +18,15 @@ archive and the topics, and no other page ships any script.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import logging
 import os
 import shutil
 import subprocess
 from collections import defaultdict
+from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
+from fnmatch import fnmatchcase
 from importlib.metadata import version
 from pathlib import Path
 
@@ -116,6 +117,7 @@ class _Indexing:
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pagefind")  # they wait
         self.started: list[Future[subprocess.CompletedProcess]] = []
         self.made_from: dict[str, str] = {}
+        self.listed: dict[str, list[str]] = {}  # folders of the output as _glob read them
         _remove_stale_bundles(output / BUNDLES, by_year)
 
     def page_done(self, page: str, made_from: str) -> None:
@@ -136,23 +138,43 @@ class _Indexing:
         if self.record.unchanged(year, [self.pagefind, *stamps], [self.output / bundle / "pagefind-entry.json"]):
             return
         shutil.rmtree(self.output / bundle, ignore_errors=True)  # no fragments left from issues that moved away
-        pattern = _glob(self.output, pages)
+        pattern = _glob(self.output, pages, self.year_of, self.listed)
         self.started.append(self.pool.submit(
             subprocess.run, [str(pagefind_bin.get_executable()), "--site", str(self.output), "--glob", pattern,
                              "--output-subdir", bundle.as_posix(), "--silent"], capture_output=True, text=True))
 
 
-def _glob(output: Path, pages: list[str]) -> str:
+def _glob(output: Path, pages: list[str], built: Collection[str] = (),
+          listed: dict[str, list[str]] | None = None) -> str:
     """A glob for Pagefind that matches exactly `pages`: `issues/2026-W*/index.html` when one does
-    (it walks less of the output than a list of every page: a tenth of its time), else the list."""
-    listed = "{" + ",".join(pages) + "}"
+    (it walks less of the output than a list of every page: a tenth of its time), else the list.
+
+    `built` is every page this build writes, and `listed` each folder's names as read once a
+    build, so that 39 years do not read a folder of 2,000 issues 39 times.
+    """
+    listed_pages = "{" + ",".join(pages) + "}"
     prefix = os.path.commonprefix(pages)
     suffix = os.path.commonprefix([page[len(prefix):][::-1] for page in pages])[::-1]
     middles = [page[len(prefix):len(page) - len(suffix)] for page in pages]
     if len(pages) < 2 or any("/" in middle for middle in middles) or any(c in prefix + suffix for c in "*?[]{}!\\"):
-        return listed
-    pattern = f"{prefix}*{suffix}"
-    return pattern if set(glob.glob(pattern, root_dir=output, include_hidden=True)) == set(pages) else listed
+        return listed_pages
+    matched = {page for page in [*pages, *built] if _matches(page, prefix, suffix)}
+    folder, _, start = prefix.rpartition("/")  # the "*" is in one name in `folder`: start*end
+    end, slash, rest = suffix.partition("/")
+    listed = {} if listed is None else listed
+    if folder not in listed:
+        listed[folder] = os.listdir(output / folder) if (output / folder).is_dir() else []
+    for name in listed[folder]:  # and whatever else is there: an issue since deleted, say
+        path = (f"{folder}/{name}" if folder else name) + (f"/{rest}" if slash else "")
+        if fnmatchcase(name, f"{start}*{end}") and os.path.lexists(output / path):
+            matched.add(path)
+    return f"{prefix}*{suffix}" if matched == set(pages) else listed_pages
+
+
+def _matches(page: str, prefix: str, suffix: str) -> bool:
+    """Whether glob's `prefix*suffix` takes `page`: its "*" never spans a "/"."""
+    return (len(page) >= len(prefix) + len(suffix) and page.startswith(prefix) and page.endswith(suffix)
+            and "/" not in page[len(prefix):len(page) - len(suffix)])
 
 
 def _digest(page: Path) -> str:
