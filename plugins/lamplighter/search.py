@@ -26,7 +26,6 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
-from fnmatch import fnmatchcase
 from importlib.metadata import version
 from pathlib import Path
 
@@ -165,9 +164,10 @@ def _glob(output: Path, pages: list[str], built: Collection[str] = (),
     if folder not in listed:
         listed[folder] = os.listdir(output / folder) if (output / folder).is_dir() else []
     for name in listed[folder]:  # and whatever else is there: an issue since deleted, say
-        path = (f"{folder}/{name}" if folder else name) + (f"/{rest}" if slash else "")
-        if fnmatchcase(name, f"{start}*{end}") and os.path.lexists(output / path):
-            matched.add(path)
+        if _matches(name, start, end):
+            path = (f"{folder}/{name}" if folder else name) + (f"/{rest}" if slash else "")
+            if os.path.lexists(output / path):
+                matched.add(path)
     return f"{prefix}*{suffix}" if matched == set(pages) else listed_pages
 
 

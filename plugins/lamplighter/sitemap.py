@@ -2,10 +2,13 @@
 
 Every `index.html` the build wrote is a page readers can land on, except drafts (which a
 preview writes and a publish never does); the sitemap lists them by their public address.
+The search indexes (`pagefind/`, thousands of fragments at 2,000 issues) hold no page and
+are not walked.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,8 +19,13 @@ def write(pelican: object) -> None:
     """A `finalized` receiver: the output folder is complete when it runs."""
     output = Path(pelican.settings["OUTPUT_PATH"])
     site = (pelican.settings.get("FEED_DOMAIN") or pelican.settings["SITEURL"]).rstrip("/")
-    pages = sorted(path.relative_to(output) for path in output.rglob("index.html")
-                   if path.relative_to(output).parts[0] != "drafts")
+    pages = []
+    for folder, subfolders, files in os.walk(output):
+        if folder == str(output):
+            subfolders[:] = [name for name in subfolders if name not in ("drafts", "pagefind")]
+        if "index.html" in files:
+            pages.append(Path(folder, "index.html").relative_to(output))
+    pages.sort()
     root = ElementTree.Element("urlset", xmlns=SITEMAP_NAMESPACE)
     for page in pages:
         folder = page.parent.as_posix()
