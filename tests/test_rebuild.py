@@ -198,14 +198,13 @@ def glob_reading_the_output(output: Path, pages: list[str]) -> str:
     """`search._glob` as it was: Python's glob reads the output for each year."""
     import glob
 
-    listed = "{" + ",".join(pages) + "}"
-    prefix = os.path.commonprefix(pages)
-    suffix = os.path.commonprefix([page[len(prefix):][::-1] for page in pages])[::-1]
-    middles = [page[len(prefix):len(page) - len(suffix)] for page in pages]
-    if len(pages) < 2 or any("/" in middle for middle in middles) or any(c in prefix + suffix for c in "*?[]{}!\\"):
-        return listed
-    pattern = f"{prefix}*{suffix}"
-    return pattern if set(glob.glob(pattern, root_dir=output, include_hidden=True)) == set(pages) else listed
+    from lamplighter.search import one_wildcard
+
+    wildcard = one_wildcard(pages)
+    pattern = "{0}*{1}".format(*wildcard) if wildcard else None
+    if pattern and set(glob.glob(pattern, root_dir=output, include_hidden=True)) == set(pages):
+        return pattern
+    return "{" + ",".join(pages) + "}"
 
 
 def test_a_site_build_imports_nothing_only_gathering_and_checking_need(archive):

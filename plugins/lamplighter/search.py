@@ -152,11 +152,10 @@ def _glob(output: Path, pages: list[str], built: Collection[str] = (),
     build, so that 39 years do not read a folder of 2,000 issues 39 times.
     """
     listed_pages = "{" + ",".join(pages) + "}"
-    prefix = os.path.commonprefix(pages)
-    suffix = os.path.commonprefix([page[len(prefix):][::-1] for page in pages])[::-1]
-    middles = [page[len(prefix):len(page) - len(suffix)] for page in pages]
-    if len(pages) < 2 or any("/" in middle for middle in middles) or any(c in prefix + suffix for c in "*?[]{}!\\"):
+    wildcard = one_wildcard(pages)
+    if wildcard is None:
         return listed_pages
+    prefix, suffix = wildcard
     matched = {page for page in [*pages, *built] if _matches(page, prefix, suffix)}
     folder, _, start = prefix.rpartition("/")  # the "*" is in one name in `folder`: start*end
     end, slash, rest = suffix.partition("/")
@@ -169,6 +168,16 @@ def _glob(output: Path, pages: list[str], built: Collection[str] = (),
             if os.path.lexists(output / path):
                 matched.add(path)
     return f"{prefix}*{suffix}" if matched == set(pages) else listed_pages
+
+
+def one_wildcard(pages: list[str]) -> tuple[str, str] | None:
+    """The prefix and suffix of the one glob `prefix*suffix` that can name `pages`, its "*" within a name; or None."""
+    prefix = os.path.commonprefix(pages)
+    suffix = os.path.commonprefix([page[len(prefix):][::-1] for page in pages])[::-1]
+    middles = [page[len(prefix):len(page) - len(suffix)] for page in pages]
+    if len(pages) < 2 or any("/" in middle for middle in middles) or any(c in prefix + suffix for c in "*?[]{}!\\"):
+        return None
+    return prefix, suffix
 
 
 def _matches(page: str, prefix: str, suffix: str) -> bool:
