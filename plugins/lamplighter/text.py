@@ -98,7 +98,7 @@ def _without_tex(text: str) -> str:
 
 @cache
 def _latex() -> LatexNodes2Text:
-    """The converter, made when first asked: a site build converts no TeX, and the import slows its start."""
+    """The converter, made when first asked: most issues hold no TeX, and the import slows every build's start."""
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
