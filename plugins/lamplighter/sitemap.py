@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .search import BUNDLES
+
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -22,7 +24,7 @@ def write(pelican: object) -> None:
     pages = []
     for folder, subfolders, files in os.walk(output):
         if folder == str(output):
-            subfolders[:] = [name for name in subfolders if name not in ("drafts", "pagefind")]
+            subfolders[:] = [name for name in subfolders if name not in ("drafts", BUNDLES.name)]
         if "index.html" in files:
             pages.append(Path(folder, "index.html").relative_to(output))
     pages.sort()
