@@ -1,8 +1,9 @@
 """Fetching a source's bytes over HTTP: cached, conditional, retried, bounded and polite.
 
-- **Conditional requests** come from requests-cache (SQLite in `LAMPLIGHTER_CACHE_DIR`):
-  every response is stored with its ETag / Last-Modified and revalidated on the next
-  request, so an unchanged feed answers 304 and `Response.not_modified` is true.
+- **Conditional requests**: a source's own request carries the ETag / Last-Modified the
+  item store kept from its last answer, so an unchanged feed answers 304 and
+  `Response.not_modified` is true. Further pages (a repository's README) go through
+  requests-cache (SQLite in `LAMPLIGHTER_CACHE_DIR`), which stores and revalidates them.
 - **Retries** are urllib3's `Retry`: connection errors, 429 and 5xx, with backoff, a small
   budget, and `Retry-After` honoured up to `MAX_RETRY_AFTER` (a server asking for an hour
   gets an error now rather than a gather that hangs for an hour).
@@ -103,46 +104,62 @@ class BoundedAdapter(HTTPAdapter):
 
 
 class Fetcher:
-    """One cached HTTP session for a whole gather, shared by its worker threads."""
+    """One HTTP session for a whole gather, shared by its worker threads, and a cached one made when first needed."""
 
     def __init__(self, *, timeout: float, max_bytes: int, cache_dir: Path | None = None,
                  retries: int = 2, backoff: float = 0.5,
                  host_rules: dict[str, tuple[int, float]] | None = None) -> None:
-        self.timeout, self.max_bytes = timeout, max_bytes
+        self.timeout, self.max_bytes, self.cache_dir = timeout, max_bytes, cache_dir
         self.host_rules = HOST_RULES if host_rules is None else host_rules
-        import requests_cache  # here, not above: every site build loads this module, and never fetches
-
         self.notes: list[str] = []  # what the editor should know about the cache
-        if cache_dir is None:
-            self.session = requests_cache.CachedSession(backend="memory", expire_after=requests_cache.EXPIRE_IMMEDIATELY)
-        else:
+        if cache_dir is not None:  # checked now, so that a locked or damaged cache is known before any source runs
             files.check_writable(cache_dir, "LAMPLIGHTER_CACHE_DIR")
             moved = usable_cache(cache_dir / "http.sqlite", wait=timeout)
             if moved:
                 self.notes.append(f"The HTTP cache was damaged; it was moved aside to {moved} and started afresh "
                                   "(every source was fetched in full this time). Delete the old file when you like.")
-            self.session = requests_cache.CachedSession(
-                str(cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
-                allowable_codes=(200,), stale_if_error=False,
-            )
-        # A source's own requests go through this session, without the cache: the item store keeps what
-        # was read from them and their validators, and a cached body would be written and read for nothing.
-        self.direct = requests.Session()
-        for session in (self.session, self.direct):
-            session.merge_environment_settings = _once_per_origin(session.merge_environment_settings)
-            session.max_redirects = MAX_REDIRECTS
-            session.headers["User-Agent"] = USER_AGENT
         retry = PatientRetry(total=retries, connect=retries, read=retries, status=retries, redirect=False,
                              backoff_factor=backoff, backoff_max=MAX_RETRY_AFTER,
                              status_forcelist=(429, 500, 502, 503, 504), allowed_methods={"GET"},
                              respect_retry_after_header=True, raise_on_status=False)
-        adapter = BoundedAdapter(max_bytes=max_bytes, timeout=timeout, retries=retry)
-        for session in (self.session, self.direct):
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+        self.adapter = BoundedAdapter(max_bytes=max_bytes, timeout=timeout, retries=retry)
+        # A source's own requests go through this session, without the cache: the item store keeps what
+        # was read from them and their validators, and a cached body would be written and read for nothing.
+        self.direct = self._configured(requests.Session())
+        self._cached: requests.Session | None = None
         self._gates: dict[str, threading.Semaphore] = {}
         self._last_start: dict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
+
+    @property
+    def cached(self) -> requests.Session:
+        """The session for further pages (a repository's README), through requests-cache.
+
+        Made on the first such request: most gathers make none, and importing requests-cache
+        and opening its database would be a tenth of a cold gather's CPU at 100 feeds.
+        """
+        with self._lock:
+            if self._cached is None:
+                import requests_cache  # here, not above: a site build loads this module and never fetches
+
+                if self.cache_dir is None:
+                    session = requests_cache.CachedSession(backend="memory",
+                                                           expire_after=requests_cache.EXPIRE_IMMEDIATELY)
+                else:
+                    session = requests_cache.CachedSession(
+                        str(self.cache_dir / "http"), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
+                        allowable_codes=(200,), stale_if_error=False,
+                    )
+                self._cached = self._configured(session)
+            return self._cached
+
+    def _configured(self, session: requests.Session) -> requests.Session:
+        session.merge_environment_settings = _once_per_origin(session.merge_environment_settings)
+        session.max_redirects = MAX_REDIRECTS
+        session.headers["User-Agent"] = USER_AGENT
+        session.mount("http://", self.adapter)
+        session.mount("https://", self.adapter)
+        return session
 
     def get(self, url: str, *, validators: dict[str, str] | None = None) -> Response:
         """The answer for `url`, from the HTTP cache when it is still good.
@@ -156,7 +173,7 @@ class Fetcher:
         headers = {name: value for name, value in [("If-None-Match", (validators or {}).get("etag")),
                                                    ("If-Modified-Since", (validators or {}).get("last-modified"))]
                    if value}
-        session = self.session if validators is None else self.direct
+        session = self.cached if validators is None else self.direct
         try:
             with self._turn(urlsplit(url).netloc.lower()), \
                     session.get(url, timeout=self.timeout, headers=headers) as response:
