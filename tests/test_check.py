@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from lamplighter.cli import main
@@ -38,6 +41,17 @@ def run(project, capsys, text: str, *extra: str) -> tuple[int, list[str]]:
 
 def test_a_clean_issue_passes(project, capsys):
     assert run(project, capsys, GOOD) == (0, [])
+
+
+def test_a_check_starts_without_scikit_learn(project):
+    """The editor checks often; only learning and the backtest need scikit-learn, which takes most of a second to load."""
+    path = project.write_issue("2026-W48", GOOD)
+    script = ("import sys\nfrom lamplighter.cli import main\nstatus = main(['check', sys.argv[1]])\n"
+              "print('imported:', *sorted({'sklearn', 'scipy', 'numpy'} & set(sys.modules)))\nsys.exit(status)")
+
+    checked = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+
+    assert checked.stdout.splitlines()[-1] == "imported:"
 
 
 @pytest.mark.parametrize("change, found", [

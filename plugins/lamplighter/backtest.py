@@ -17,10 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from . import curate
 from .archive import Archive
 from .history import Week
@@ -126,6 +122,10 @@ def _tfidf_lr(earlier: Sequence[Week], pool: Sequence[Item]) -> list[Item]:
                 for item in week.candidates]
     if len({kept for _, kept in examples}) < 2 or not pool:
         return list(pool)
+    import numpy as np  # here, not above: every command loads this module, and scikit-learn is slow to import
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     words = TfidfVectorizer(sublinear_tf=True)
     model = LogisticRegression(max_iter=1000)
     model.fit(words.fit_transform([text for text, _ in examples]), [kept for _, kept in examples])

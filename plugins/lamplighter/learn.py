@@ -29,16 +29,17 @@ import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING, Any
 
 from . import files, history
 from .history import Week
 from .items import Item
+
+if TYPE_CHECKING:  # imported where a model is fitted or used: scikit-learn takes most of a second to import
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 VERSION = 2  # of the learner: a cached model of another version is fitted again
 MIN_KEPT, MIN_LEFT = 3, 3  # fewer examples of either say nothing yet
@@ -104,6 +105,11 @@ class Preferences:
         kept = sum(1 for example in examples if example.kept > 0)
         if kept < MIN_KEPT or len(examples) - kept < MIN_LEFT:
             return cls()
+        import numpy as np
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         labels = [1 if example.kept > 0 else 0 for example in examples]
         weights = [max(1.0, example.kept) for example in examples]
         items = [example.item for example in examples]
@@ -122,6 +128,8 @@ class Preferences:
         """Each item's learned part, in named pieces that add up to it; empty dicts when nothing is learned."""
         if self.empty or not items:
             return [{} for _ in items]
+        import numpy as np
+
         matrix = self.words.transform([_text(item) for item in items])
         by_words = _standard(self.words_model.decision_function(matrix)) + _standard(matrix @ self.direction)
         by_traits = _standard(self.traits_model.decision_function(self.traits.transform([_traits(i) for i in items])))
@@ -157,6 +165,8 @@ def _traits(item: Item) -> dict[str, Any]:
 
 
 def _standard(values: Any) -> np.ndarray:
+    import numpy as np
+
     values = np.asarray(values, dtype=float).ravel()
     spread = values.std()
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
