@@ -6,7 +6,6 @@ One function that every caller shares (the command, the tests, a backtest), as r
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,20 +38,6 @@ def gather_week(config: Settings, week: str, window: Window, *, today: date, wri
 
     `now` is the moment of the gather (undated entries are dated by it), the clock's by default.
     """
-    # The collector's full passes leave alone what was there before the gather: the modules
-    # (scikit-learn's alone are some 100,000 objects), scanned again by every full pass
-    # otherwise; a tenth of a cold gather's CPU at 100 feeds.
-    gc.freeze()
-    try:
-        return _gather_week(config, week, window, today=today, write=write, on_done=on_done, on_wait=on_wait,
-                            now=now)
-    finally:
-        gc.unfreeze()
-
-
-def _gather_week(config: Settings, week: str, window: Window, *, today: date, write: bool,
-                 on_done: Callable[[SourceReport], None] | None, on_wait: Callable[[str], None] | None,
-                 now: datetime | None) -> WeekResult:
     gathering = gather(config, window, on_done=on_done, now=now)
     issues_dir = issues.draft_path(config.content_path, week).parent
     last_week = review.last_week(issues_dir, week, ranking_path(config, week).parent)  # before this ranking is saved
